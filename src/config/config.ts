@@ -1,0 +1,202 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ENV_SPECS, type EnvKey, type EnvSpec, type EnvValues } from './config.schema.ts';
+import type { LOG_LEVELS } from './config.schema.ts';
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The typed, frozen configuration every part of MiniMovie reads. Built once from the environment. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly requestTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  /** Seconds; `0` means "send no Cache-Control header". */
+  readonly cacheMaxAge: number;
+  readonly trustProxy: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly logFormat: 'auto' | 'json' | 'pretty';
+  readonly metricsToken: string | undefined;
+  readonly otel: {
+    readonly enabled: boolean;
+    readonly endpoint: string | undefined;
+    readonly headers: string | undefined;
+    readonly serviceName: string;
+  };
+  readonly database: {
+    /** PostgreSQL server URL; undefined means embedded PGlite in `dataDir`. */
+    readonly url: string | undefined;
+    readonly dataDir: string;
+    readonly migrateOnStart: boolean;
+  };
+  readonly tmdb: {
+    /** Undefined means demo mode: the built-in catalog is served. */
+    readonly accessToken: string | undefined;
+    readonly baseUrl: string;
+    readonly timeoutMs: number;
+    readonly rateLimitPerSecond: number;
+    readonly cacheBytes: number;
+    readonly maxFetchPerRequest: number;
+  };
+  readonly auth: {
+    readonly uiSecret: string | undefined;
+    readonly secretKey: string | undefined;
+  };
+  readonly worker: {
+    readonly inProcess: boolean;
+  };
+  readonly sync: {
+    readonly startDate: string | undefined;
+    readonly endDate: string | undefined;
+  };
+  readonly llm: {
+    readonly apiKey: string | undefined;
+    readonly baseUrl: string | undefined;
+    readonly model: string;
+    readonly maxTokens: number;
+    readonly maxRetries: number;
+    readonly minConfidence: number;
+    readonly timeoutMs: number;
+  };
+  /** Non-fatal problems found while reading the environment (logged at startup). */
+  readonly warnings: readonly string[];
+}
+
+export interface ConfigIssue {
+  key: string;
+  expected: string;
+  received: string | undefined;
+}
+
+/** Thrown when one or more variables cannot be interpreted. The message names every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(
+      `Invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues
+          .map((i) => `  - ${i.key}: expected ${i.expected}${i.received === undefined ? '' : `, got ${i.received}`}`)
+          .join('\n') +
+        '\nFix these environment variables (or your .env file) and start again.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function quote(value: string, secret: boolean | undefined): string {
+  if (secret) return '(hidden)';
+  const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return JSON.stringify(shown);
+}
+
+/** Parse every variable of `ENV_SPECS`, collecting all problems before failing. */
+export function readEnv(env: NodeJS.ProcessEnv): { values: EnvValues; warnings: string[] } {
+  const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(ENV_SPECS) as [EnvKey, EnvSpec<unknown>][]) {
+    const raw = env[key];
+    if (raw === undefined || raw.trim() === '') {
+      values[key] = s.default;
+      continue;
+    }
+    const result = s.parser.parse(raw);
+    if (result.ok) {
+      values[key] = result.value;
+      if (result.warning) warnings.push(`${key}: ${result.warning}`);
+    } else {
+      issues.push({ key, expected: result.expected, received: quote(raw, s.secret) });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return { values: values as EnvValues, warnings };
+}
+
+/** Build the frozen configuration from an environment (defaults to `process.env`). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const { values: v, warnings } = readEnv(env);
+  if (v.OTEL_ENABLED && !v.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    warnings.push('OTEL_ENABLED is true but OTEL_EXPORTER_OTLP_ENDPOINT is unset; OTLP export is off.');
+  }
+
+  const config: Config = {
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: v.PUBLIC_URL ?? `http://localhost:${v.PORT}`,
+    requestTimeoutMs: v.TIMEOUT * 1000,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT * 1000,
+    cacheMaxAge: Math.max(0, v.CACHE_MAX_AGE),
+    trustProxy: v.TRUST_PROXY,
+    corsOrigins: v.CORS_ORIGINS,
+    logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
+    metricsToken: v.METRICS_TOKEN,
+    otel: {
+      enabled: v.OTEL_ENABLED && v.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined,
+      endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
+      headers: v.OTEL_EXPORTER_OTLP_HEADERS,
+      serviceName: v.OTEL_SERVICE_NAME,
+    },
+    database: {
+      url: v.DATABASE_URL,
+      dataDir: path.resolve(v.DATA_DIR),
+      migrateOnStart: v.MIGRATE_ON_START,
+    },
+    tmdb: {
+      accessToken: v.TMDB_ACCESS_TOKEN,
+      baseUrl: v.TMDB_BASE_URL,
+      timeoutMs: v.TMDB_TIMEOUT * 1000,
+      rateLimitPerSecond: v.TMDB_RATE_LIMIT,
+      cacheBytes: v.TMDB_CACHE_MB * 1024 * 1024,
+      maxFetchPerRequest: v.MAX_TMDB_FETCH_PER_REQUEST > 0 ? v.MAX_TMDB_FETCH_PER_REQUEST : 10,
+    },
+    auth: {
+      uiSecret: v.MINI_MOVIE_UI_SECRET,
+      secretKey: v.SECRET_KEY,
+    },
+    worker: { inProcess: v.WORKER },
+    sync: { startDate: v.SYNC_START_DATE, endDate: v.SYNC_END_DATE },
+    llm: {
+      apiKey: v.ANTHROPIC_API_KEY,
+      baseUrl: v.ANTHROPIC_BASE_URL,
+      model: v.AUGUR_MODEL,
+      maxTokens: v.AUGUR_MAX_TOKENS,
+      maxRetries: v.AUGUR_MAX_RETRIES,
+      minConfidence: v.AUGUR_MIN_CONFIDENCE,
+      timeoutMs: v.AUGUR_TIMEOUT * 1000,
+    },
+    warnings,
+  };
+  return deepFreeze(config);
+}
+
+/** Return a new frozen config with some fields replaced (used for generated secrets and by tests). */
+export function withConfig(base: Config, patch: DeepPartial<Config>): Config {
+  return deepFreeze(merge(base, patch) as Config);
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function merge(a: unknown, b: unknown): unknown {
+  if (b === undefined) return a;
+  if (typeof a !== 'object' || a === null || Array.isArray(a) || typeof b !== 'object' || b === null || Array.isArray(b)) return b;
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [k, val] of Object.entries(b)) out[k] = merge(out[k], val);
+  return out;
+}
+
+function deepFreeze<T>(obj: T): T {
+  if (obj && typeof obj === 'object' && !Object.isFrozen(obj)) {
+    Object.freeze(obj);
+    for (const value of Object.values(obj)) deepFreeze(value);
+  }
+  return obj;
+}
+
+/** Load `.env` from the working directory into `process.env` if the file exists. Real variables win. */
+export function loadDotEnv(file = path.resolve('.env')): boolean {
+  if (!existsSync(file)) return false;
+  process.loadEnvFile(file);
+  return true;
+}

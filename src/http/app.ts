@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Container } from '../container.ts';
+import { errorBody } from '../shared/errors.ts';
+import { authPlugin } from './plugins/auth.plugin.ts';
+import { registerErrorHandling } from './plugins/errors.plugin.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { ErrorSchema } from './schemas/common.schemas.ts';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+/** Incoming request ids are reused only when they look like ids, never echoing arbitrary text. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface BuildAppOptions {
+  /** Let every request through the rate limiter (the hostile-input tests need to reach the handlers). */
+  disableRateLimit?: boolean;
+}
+
+/** Build the HTTP application on a container. Does not listen. */
+export async function buildApp(container: Container, _opts: BuildAppOptions = {}): Promise<App> {
+  const { config } = container;
+  // Typed as Fastify's logger so the instance type stays the default one that plugins expect.
+  const logger: FastifyBaseLogger = container.logger;
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    ajv: { customOptions: { keywords: ['x-error-code'], allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
+      // Malformed HTTP (oversized headers, bad request lines) never reaches a route; answer it in the house shape anyway.
+      if (!socket.writable) return;
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify(
+        tooLarge
+          ? errorBody(431, 'HEADERS_TOO_LARGE', 'Request headers are too large')
+          : errorBody(400, 'MALFORMED_REQUEST', 'The HTTP request is malformed'),
+      );
+      socket.end(
+        `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorSchema);
+  registerErrorHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  // One access-log line per request, instead of Fastify's two.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url,
+        route: request.routeOptions.url ?? 'unknown',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'MiniMovie API',
+        version: '1.0.0',
+        description:
+          'Movies, series, seasons, episodes and people from TMDB, with the age of every cast and crew member at release and today, plus a personal layer (watchlist, history, stats, achievements).\n\n' +
+          'Errors always use the `Error` body: `{ error, message, code, details? }`. `code` is stable.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          clientToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 client token signed with MINI_MOVIE_UI_SECRET (`minimovie token`). Also accepted as the `jwt` cookie.' },
+        },
+      },
+      tags: [
+        { name: 'health', description: 'Liveness, readiness and ping' },
+        { name: 'catalog', description: 'Movies, series, seasons, episodes, people and search' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  await app.register(cors, {
+    origin: config.corsOrigins.map((o) => o.toLowerCase()).length > 0 ? [...config.corsOrigins] : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'MM-Cache-Bypass', 'Accept'],
+    exposedHeaders: ['ETag', 'X-Cache', 'X-Request-Id', 'Retry-After'],
+    credentials: false,
+    maxAge: 300,
+    strictPreflight: false,
+  });
+
+  await app.register(authPlugin, { clientTokens: container.clientTokens });
+
+  await app.register(healthRoutes, { container });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json').send(app.swagger()));
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: { url: '/openapi.json', title: 'MiniMovie API reference' },
+    logLevel: 'warn',
+  });
+
+  return app;
+}

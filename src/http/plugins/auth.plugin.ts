@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ClientTokenService } from '../../modules/auth/client-token.service.ts';
+
+/** Who is calling: the web/app client holding the shared client token, or a signed-in user. */
+export type Principal = { kind: 'client' } | { kind: 'user'; userId: string; sessionId: string };
+
+/** Resolves a bearer token to a signed-in user's session, or null when it is not a session token. */
+export interface SessionAuthenticator {
+  authenticate(token: string, request: FastifyRequest): Promise<Principal | null>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** onRequest hook for catalog routes: a client token or a session. */
+    requireCatalogAuth: onRequestAsyncHookHandler;
+  }
+}
+
+/**
+ * Read the bearer token the way the Go service did (§3.3): an Authorization
+ * header whose first 7 characters are "Bearer " in any case, else the `jwt` cookie.
+ */
+export function readBearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.length > 7 && header.slice(0, 7).toUpperCase() === 'BEARER ') {
+    return header.slice(7);
+  }
+  const cookie = request.headers.cookie;
+  if (typeof cookie === 'string' && cookie.includes('jwt=')) {
+    for (const part of cookie.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === 'jwt') {
+        const value = part.slice(eq + 1).trim();
+        return value.length > 0 ? value : undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+const looksLikeJwt = (token: string) => token.split('.').length === 3;
+
+export interface AuthPluginOptions {
+  clientTokens: ClientTokenService;
+  sessions?: SessionAuthenticator;
+}
+
+/** Registers `requireCatalogAuth`. Authentication runs in onRequest, so a 401 comes before any 400. */
+export const authPlugin = fp<AuthPluginOptions>(
+  (app: FastifyInstance, opts) => {
+    app.decorateRequest('principal', null);
+    app.decorate('requireCatalogAuth', async function requireCatalogAuth(request: FastifyRequest) {
+      const token = readBearerToken(request);
+      if (token && opts.sessions && !looksLikeJwt(token)) {
+        const principal = await opts.sessions.authenticate(token, request);
+        if (principal) {
+          request.principal = principal;
+          return;
+        }
+      }
+      await opts.clientTokens.verify(token);
+      request.principal = { kind: 'client' };
+    });
+  },
+  { name: 'minimovie-auth' },
+);

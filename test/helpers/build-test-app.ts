@@ -1,0 +1,58 @@
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { createContainer, type Container, type ContainerOverrides } from '../../src/container.ts';
+import { buildApp, type App, type BuildAppOptions } from '../../src/http/app.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { createTestDatabase } from './test-db.ts';
+
+export const TEST_UI_SECRET = 'test-ui-secret-that-is-long-enough-000';
+export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef0123456789';
+
+/** Configuration for tests: production-like defaults, quiet logs, a known client-token secret. */
+export function testConfig(env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_FORMAT: 'json',
+    MINI_MOVIE_UI_SECRET: TEST_UI_SECRET,
+    SECRET_KEY: TEST_SECRET_KEY,
+    WORKER: 'off',
+    MIGRATE_ON_START: 'false',
+    ...env,
+  });
+}
+
+export interface TestApp {
+  app: App;
+  container: Container;
+  /** A valid client token for the catalog routes. */
+  clientToken: string;
+  close(): Promise<void>;
+}
+
+export interface BuildTestAppOptions extends BuildAppOptions {
+  env?: Record<string, string | undefined>;
+  overrides?: ContainerOverrides;
+}
+
+/** Build the real app on a fresh migrated database, for `app.inject()` tests. */
+export async function buildTestApp(opts: BuildTestAppOptions = {}): Promise<TestApp> {
+  const config = testConfig(opts.env);
+  const database = opts.overrides?.database ?? (await createTestDatabase());
+  const container = await createContainer(config, {
+    logger: createLogger({ level: config.logLevel, format: 'json' }),
+    migrate: false,
+    ...opts.overrides,
+    database,
+  });
+  const app = await buildApp(container, opts);
+  await app.ready();
+  const clientToken = container.clientTokens.enabled ? await container.clientTokens.sign() : '';
+  return {
+    app,
+    container,
+    clientToken,
+    async close() {
+      await app.close();
+      await container.close();
+    },
+  };
+}
