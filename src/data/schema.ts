@@ -1,0 +1,2 @@
+/** All tables, one file per area under ./schema/. Repositories and drizzle-kit read them from here. */
+export * from './schema/catalog.schema.ts';
