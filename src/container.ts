@@ -1,7 +1,14 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from './config/config.ts';
 import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './data/db.ts';
+import { createSeasonCastCacheRepository } from './data/repositories/season-cast-cache.repository.ts';
+import { createSyncJobStatusRepository } from './data/repositories/sync-job-status.repository.ts';
+import { createJobQueue, type JobQueue } from './jobs/job.queue.ts';
+import { createAuthComponents, type AuthComponents } from './modules/auth/auth.components.ts';
 import { createClientTokenService, type ClientTokenService } from './modules/auth/client-token.service.ts';
+import { createCleanupService, type CleanupService } from './modules/maintenance/cleanup.service.ts';
+import { createExpiredRowsRegistry } from './modules/maintenance/expired-rows.registry.ts';
+import type { UsersService } from './modules/users/users.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 
@@ -13,7 +20,15 @@ export interface Container {
   readonly database: DatabaseHandle;
   readonly db: Db;
   readonly clientTokens: ClientTokenService;
-  /** Release every resource the container opened (database pool or PGlite). Idempotent. */
+  /** The job queue (pg-boss); connects on first use. */
+  readonly jobs: JobQueue;
+  /** Purges expired rows; behind the `cleanup` job and `minimovie cleanup`. */
+  readonly cleanup: CleanupService;
+  /** Sign-in with Google and Apple, sessions, linked identities, Apple notifications and revocation. */
+  readonly auth: AuthComponents;
+  /** Users and account deletion. */
+  readonly users: UsersService;
+  /** Release every resource the container opened (job queue, database pool or PGlite). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -46,6 +61,26 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   }
 
   const clientTokens = createClientTokenService({ secret: config.auth.uiSecret, clock });
+  const syncJobs = createSyncJobStatusRepository(database.db);
+  const seasonCastCache = createSeasonCastCacheRepository(database.db);
+  const expiredRows = createExpiredRowsRegistry();
+  expiredRows.register({ table: 'season_cast_cache', purgeExpired: (now) => seasonCastCache.deleteExpired(now) });
+  const cleanup = createCleanupService({ expiredRows, syncJobs, clock, logger });
+  const jobs = createJobQueue({ database, logger });
+  let auth: AuthComponents;
+  try {
+    auth = createAuthComponents({
+      config,
+      db: database.db,
+      clock,
+      logger,
+      enqueueAppleRevocation: (revocationId) => jobs.send('apple-revoke', { revocationId }),
+    });
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  for (const purger of auth.purgers) expiredRows.register(purger);
 
   let closed: Promise<void> | undefined;
   return {
@@ -55,8 +90,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     database,
     db: database.db,
     clientTokens,
+    jobs,
+    cleanup,
+    auth,
+    users: auth.users,
     close() {
-      closed ??= database.close();
+      closed ??= jobs.close().finally(() => database.close());
       return closed;
     },
   };

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config/config.ts';
+import { cleanupCommand } from './cleanup.command.ts';
 import { migrateCommand } from './migrate.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { tokenCommand } from './token.command.ts';
@@ -23,4 +24,4 @@ export interface CliCommand {
 }
 
 /** Every `minimovie` sub-command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [serveCommand, migrateCommand, tokenCommand, workerCommand];
+export const commands: CliCommand[] = [serveCommand, migrateCommand, tokenCommand, workerCommand, cleanupCommand];

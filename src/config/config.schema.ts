@@ -1,4 +1,4 @@
-import { bool, date, float, int, list, oneOf, str, url, type EnvParser } from './env-parsers.ts';
+import { bool, date, float, int, issuerUrl, list, oneOf, str, url, type EnvParser } from './env-parsers.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -57,6 +57,20 @@ export const ENV_SPECS = {
 
   MINI_MOVIE_UI_SECRET: spec({ group: 'Auth', parser: str(), secret: true, doc: 'HS256 secret of the client tokens that the catalog routes accept. Generated in embedded mode when unset.', example: 'a-long-random-string' }),
   SECRET_KEY: spec({ group: 'Auth', parser: str({ minLength: 32 }), secret: true, doc: 'Key material (at least 32 characters) for encrypting stored secrets. Generated in embedded mode when unset.', example: 'at-least-32-characters-of-random-text' }),
+
+  SESSION_TTL_DAYS: spec({ group: 'Auth', parser: int({ min: 1, max: 365 }), default: 30, unit: 'days', doc: 'Sliding lifetime of a sign-in session: each use extends it by this much.', example: '30' }),
+  AUTH_REDIRECT_ALLOWLIST: spec({ group: 'Auth', parser: list(), default: [], doc: 'App redirect URIs that `/auth/{provider}/start` accepts, comma-separated, exact match.', example: 'minimovie://auth,https://minimovie.info/auth/done' }),
+  AUTH_RATE_LIMIT: spec({ group: 'Auth', parser: int({ min: 1, max: 100000 }), default: 60, unit: 'requests/minute', doc: 'Requests per minute one client IP may make to the `/auth/*` routes together (Apple notifications have their own budget of 10 times this).', example: '60' }),
+  GOOGLE_CLIENT_ID: spec({ group: 'Auth', parser: str(), doc: 'Google OAuth client id of the web flow. Google sign-in is disabled when unset.', example: '1234-abc.apps.googleusercontent.com' }),
+  GOOGLE_CLIENT_SECRET: spec({ group: 'Auth', parser: str(), secret: true, doc: 'Google OAuth client secret (required with `GOOGLE_CLIENT_ID`).', example: 'GOCSPX-...' }),
+  GOOGLE_AUDIENCES: spec({ group: 'Auth', parser: list(), doc: 'Accepted `aud` values of Google ID tokens, comma-separated (for example the iOS client id). Defaults to `GOOGLE_CLIENT_ID`.', example: '1234-abc.apps.googleusercontent.com,1234-ios.apps.googleusercontent.com' }),
+  GOOGLE_ISSUER: spec({ group: 'Auth', parser: issuerUrl(), default: 'https://accounts.google.com', doc: 'Google OpenID issuer. Plain http is accepted only on a loopback address (tests).', example: 'https://accounts.google.com' }),
+  APPLE_CLIENT_ID: spec({ group: 'Auth', parser: str(), doc: 'Apple Services ID of the web flow. Apple sign-in is disabled when unset.', example: 'info.minimovie.signin' }),
+  APPLE_TEAM_ID: spec({ group: 'Auth', parser: str(), doc: 'Apple developer team id (the `iss` of the client secret).', example: 'ABCDE12345' }),
+  APPLE_KEY_ID: spec({ group: 'Auth', parser: str(), doc: 'Key id of the Sign in with Apple private key.', example: 'XYZ987654' }),
+  APPLE_PRIVATE_KEY: spec({ group: 'Auth', parser: str(), secret: true, doc: 'The Sign in with Apple private key (.p8): PEM text (`\\n` escapes allowed) or a path to the file.', example: './secrets/AuthKey_XYZ987654.p8' }),
+  APPLE_AUDIENCES: spec({ group: 'Auth', parser: list(), doc: 'Accepted `aud` values of Apple ID tokens, comma-separated (for example the iOS bundle id). Defaults to `APPLE_CLIENT_ID`.', example: 'info.minimovie.signin,info.minimovie.ios' }),
+  APPLE_ISSUER: spec({ group: 'Auth', parser: issuerUrl(), default: 'https://appleid.apple.com', doc: 'Apple OpenID issuer. Plain http is accepted only on a loopback address (tests).', example: 'https://appleid.apple.com' }),
 
   WORKER: spec({ group: 'Jobs', parser: bool(), default: true, doc: 'Run the job worker inside `minimovie serve`. Set `off` on scaled-out API nodes and run `minimovie worker` separately.', example: 'off' }),
   SYNC_START_DATE: spec({ group: 'Jobs', parser: date(), doc: 'Default `--start` of `minimovie sync`.', example: '2026-01-01' }),

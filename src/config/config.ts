@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV_SPECS, type EnvKey, type EnvSpec, type EnvValues } from './config.schema.ts';
 import type { LOG_LEVELS } from './config.schema.ts';
@@ -43,6 +44,16 @@ export interface Config {
   readonly auth: {
     readonly uiSecret: string | undefined;
     readonly secretKey: string | undefined;
+    /** Sliding session lifetime. */
+    readonly sessionTtlDays: number;
+    /** App redirect URIs accepted by the redirect flow (exact match). */
+    readonly redirectAllowlist: readonly string[];
+    /** Requests per minute and client IP across the `/auth/*` routes. */
+    readonly rateLimitPerMinute: number;
+    /** Undefined when Google sign-in is not configured (its routes answer 404 PROVIDER_DISABLED). */
+    readonly google: GoogleAuthConfig | undefined;
+    /** Undefined when Apple sign-in is not configured. */
+    readonly apple: AppleAuthConfig | undefined;
   };
   readonly worker: {
     readonly inProcess: boolean;
@@ -62,6 +73,26 @@ export interface Config {
   };
   /** Non-fatal problems found while reading the environment (logged at startup). */
   readonly warnings: readonly string[];
+}
+
+/** What every OpenID provider needs. */
+export interface OidcProviderConfig {
+  readonly issuer: string;
+  /** Client id of the web (redirect) flow. */
+  readonly clientId: string;
+  /** Every accepted ID-token `aud`; includes `clientId`. */
+  readonly audiences: readonly string[];
+}
+
+export interface GoogleAuthConfig extends OidcProviderConfig {
+  readonly clientSecret: string;
+}
+
+export interface AppleAuthConfig extends OidcProviderConfig {
+  readonly teamId: string;
+  readonly keyId: string;
+  /** PKCS#8 PEM of the ES256 key that signs the client secret. */
+  readonly privateKey: string;
 }
 
 export interface ConfigIssue {
@@ -120,6 +151,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warnings.push('OTEL_ENABLED is true but OTEL_EXPORTER_OTLP_ENDPOINT is unset; OTLP export is off.');
   }
 
+  const auth = readAuthProviders(v, issues => {
+    throw new ConfigError(issues);
+  });
+  if ((auth.google || auth.apple) && v.AUTH_REDIRECT_ALLOWLIST.length === 0) {
+    warnings.push('AUTH_REDIRECT_ALLOWLIST is empty: the redirect sign-in flow rejects every redirect_uri (the native flow still works).');
+  }
+
   const config: Config = {
     port: v.PORT,
     host: v.HOST,
@@ -154,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: {
       uiSecret: v.MINI_MOVIE_UI_SECRET,
       secretKey: v.SECRET_KEY,
+      sessionTtlDays: v.SESSION_TTL_DAYS,
+      redirectAllowlist: v.AUTH_REDIRECT_ALLOWLIST,
+      rateLimitPerMinute: v.AUTH_RATE_LIMIT,
+      google: auth.google,
+      apple: auth.apple,
     },
     worker: { inProcess: v.WORKER },
     sync: { startDate: v.SYNC_START_DATE, endDate: v.SYNC_END_DATE },
@@ -169,6 +212,93 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warnings,
   };
   return deepFreeze(config);
+}
+
+/**
+ * Google and Apple sign-in from the environment. A provider with none of its
+ * variables set is disabled; one with only some of them is a configuration
+ * error, so a typo never silently turns sign-in off.
+ */
+function readAuthProviders(
+  v: EnvValues,
+  fail: (issues: ConfigIssue[]) => never,
+): { google: GoogleAuthConfig | undefined; apple: AppleAuthConfig | undefined } {
+  const issues: ConfigIssue[] = [];
+  const missing = (key: string, because: string) => issues.push({ key, expected: `a value (${because})`, received: undefined });
+
+  let google: GoogleAuthConfig | undefined;
+  if (v.GOOGLE_CLIENT_ID) {
+    if (!v.GOOGLE_CLIENT_SECRET) missing('GOOGLE_CLIENT_SECRET', 'GOOGLE_CLIENT_ID is set');
+    else {
+      google = {
+        issuer: v.GOOGLE_ISSUER,
+        clientId: v.GOOGLE_CLIENT_ID,
+        clientSecret: v.GOOGLE_CLIENT_SECRET,
+        audiences: audiences(v.GOOGLE_CLIENT_ID, v.GOOGLE_AUDIENCES),
+      };
+    }
+  } else if (v.GOOGLE_CLIENT_SECRET || v.GOOGLE_AUDIENCES) {
+    missing('GOOGLE_CLIENT_ID', 'other GOOGLE_* variables are set');
+  }
+
+  let apple: AppleAuthConfig | undefined;
+  const appleKeys = { APPLE_CLIENT_ID: v.APPLE_CLIENT_ID, APPLE_TEAM_ID: v.APPLE_TEAM_ID, APPLE_KEY_ID: v.APPLE_KEY_ID, APPLE_PRIVATE_KEY: v.APPLE_PRIVATE_KEY };
+  const appleSet = Object.entries(appleKeys).filter(([, value]) => value);
+  if (appleSet.length > 0 || v.APPLE_AUDIENCES) {
+    for (const [key, value] of Object.entries(appleKeys)) if (!value) missing(key, 'Apple sign-in needs all four APPLE_* keys');
+    const privateKey = v.APPLE_PRIVATE_KEY ? readApplePrivateKey(v.APPLE_PRIVATE_KEY, issues) : undefined;
+    if (v.APPLE_CLIENT_ID && v.APPLE_TEAM_ID && v.APPLE_KEY_ID && privateKey) {
+      apple = {
+        issuer: v.APPLE_ISSUER,
+        clientId: v.APPLE_CLIENT_ID,
+        teamId: v.APPLE_TEAM_ID,
+        keyId: v.APPLE_KEY_ID,
+        privateKey,
+        audiences: audiences(v.APPLE_CLIENT_ID, v.APPLE_AUDIENCES),
+      };
+    }
+  }
+
+  for (const uri of v.AUTH_REDIRECT_ALLOWLIST) {
+    let ok = false;
+    try {
+      const parsed = new URL(uri);
+      ok = parsed.hash === '' && !uri.endsWith('#') && parsed.protocol !== 'javascript:' && parsed.protocol !== 'data:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) issues.push({ key: 'AUTH_REDIRECT_ALLOWLIST', expected: 'absolute URIs without a fragment (e.g. minimovie://auth)', received: JSON.stringify(uri) });
+  }
+
+  if (issues.length > 0) fail(issues);
+  return { google, apple };
+}
+
+function audiences(clientId: string, extra: readonly string[] | undefined): string[] {
+  return extra && extra.length > 0 ? [...new Set(extra)] : [clientId];
+}
+
+/** APPLE_PRIVATE_KEY is PEM text (with real or `\n`-escaped newlines) or the path of a .p8 file. */
+function readApplePrivateKey(raw: string, issues: ConfigIssue[]): string | undefined {
+  let pem: string;
+  if (raw.includes('-----BEGIN')) {
+    pem = raw.replaceAll('\\n', '\n').trim();
+  } else {
+    try {
+      pem = readFileSync(path.resolve(raw.trim()), 'utf8').trim();
+    } catch {
+      issues.push({ key: 'APPLE_PRIVATE_KEY', expected: 'PEM text or the path of a readable .p8 file', received: '(hidden)' });
+      return undefined;
+    }
+  }
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType !== 'ec') throw new Error('not an EC key');
+  } catch {
+    issues.push({ key: 'APPLE_PRIVATE_KEY', expected: 'an EC (P-256) private key in PEM form, as Apple issues it', received: '(hidden)' });
+    return undefined;
+  }
+  return `${pem}\n`;
 }
 
 /** Return a new frozen config with some fields replaced (used for generated secrets and by tests). */

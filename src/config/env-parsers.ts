@@ -40,7 +40,7 @@ export function int(opts: { min?: number; max?: number } = {}): EnvParser<number
           ? ` of at most ${max}`
           : '';
   return {
-    type: 'integer',
+    type: `integer${range}`,
     parse(raw) {
       const v = raw.trim();
       const n = Number(v);
@@ -55,12 +55,13 @@ export function int(opts: { min?: number; max?: number } = {}): EnvParser<number
 
 export function float(opts: { min?: number; max?: number } = {}): EnvParser<number> {
   const { min, max } = opts;
+  const range = min !== undefined && max !== undefined ? ` between ${min} and ${max}` : min !== undefined ? ` of at least ${min}` : '';
   return {
-    type: 'number',
+    type: `number${range}`,
     parse(raw) {
       const v = raw.trim();
       const n = Number(v);
-      const expected = `a number${min !== undefined && max !== undefined ? ` between ${min} and ${max}` : min !== undefined ? ` of at least ${min}` : ''}`;
+      const expected = `a number${range}`;
       if (v === '' || !Number.isFinite(n)) return { ok: false, expected };
       if ((min !== undefined && n < min) || (max !== undefined && n > max)) return { ok: false, expected };
       return { ok: true, value: n };
@@ -94,6 +95,32 @@ export function url(opts: { protocols: readonly string[] }): EnvParser<string> {
       if (!opts.protocols.includes(parsed.protocol)) return { ok: false, expected: `a URL starting with ${list}` };
       if (!parsed.hostname && parsed.protocol.startsWith('http')) return { ok: false, expected: 'a URL with a host' };
       return { ok: true, value: raw.trim().replace(/\/+$/, '') };
+    },
+  };
+}
+
+/** Hosts on which a plain `http://` OpenID issuer is tolerated (tests and local development). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** An OpenID issuer URL: https, or plain http on a loopback address only. */
+export function issuerUrl(): EnvParser<string> {
+  const base = url({ protocols: ['http:', 'https:'] });
+  return {
+    type: 'https URL (http only on a loopback address)',
+    parse(raw) {
+      const result = base.parse(raw);
+      if (!result.ok) return result;
+      const parsed = new URL(result.value);
+      if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+        return { ok: false, expected: 'an https URL (plain http is accepted only on 127.0.0.0/8, localhost or [::1])' };
+      }
+      if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+        return { ok: false, expected: 'an issuer URL without query, fragment or credentials' };
+      }
+      return result;
     },
   };
 }

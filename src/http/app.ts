@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Container } from '../container.ts';
 import { errorBody } from '../shared/errors.ts';
 import { authPlugin } from './plugins/auth.plugin.ts';
-import { registerErrorHandling } from './plugins/errors.plugin.ts';
+import { registerErrorHandling, sendError } from './plugins/errors.plugin.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { ErrorSchema } from './schemas/common.schemas.ts';
 
@@ -42,7 +42,11 @@ export async function buildApp(container: Container, _opts: BuildAppOptions = {}
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
-    ajv: { customOptions: { keywords: ['x-error-code'], allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    // Bad percent-encoding and over-long path parameters are answered by the router itself; route them through our error shape.
+    frameworkErrors: (error, request, reply) => {
+      void sendError(error, request, reply.header('x-request-id', request.id));
+    },
+    ajv: { customOptions: { keywords: ['x-error-code', 'x-error-message'], allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
       // Malformed HTTP (oversized headers, bad request lines) never reaches a route; answer it in the house shape anyway.
       if (!socket.writable) return;

@@ -31,6 +31,8 @@ export interface TestApp {
 export interface BuildTestAppOptions extends BuildAppOptions {
   env?: Record<string, string | undefined>;
   overrides?: ContainerOverrides;
+  /** Register extra (test-only) routes or hooks before the app is made ready. */
+  configure?: (app: App) => void | Promise<void>;
 }
 
 /** Build the real app on a fresh migrated database, for `app.inject()` tests. */
@@ -44,6 +46,7 @@ export async function buildTestApp(opts: BuildTestAppOptions = {}): Promise<Test
     database,
   });
   const app = await buildApp(container, opts);
+  await opts.configure?.(app);
   await app.ready();
   const clientToken = container.clientTokens.enabled ? await container.clientTokens.sign() : '';
   return {

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase, runMigrations } from '../../src/data/db.ts';
+import { installJobSchema } from '../../src/jobs/job.queue.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,7 +14,8 @@ declare module 'vitest' {
 }
 
 /**
- * Migrate one database per test run. Each test file then gets a fresh copy:
+ * Migrate one database per test run, and install the pg-boss schema in it so
+ * no test file pays for that. Each test file then gets a fresh copy:
  * a PGlite instance loaded from a dumped snapshot, or a PostgreSQL database
  * created from a template (`CREATE DATABASE ... TEMPLATE`).
  */
@@ -27,6 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.query(`create database ${template}`);
     const handle = await openDatabase({ url: withDatabase(serverUrl, template) });
     await runMigrations(handle);
+    await installJobSchema(handle);
     await handle.close();
     project.provide('testDb', { kind: 'postgres', serverUrl, template, runId });
     return async () => {
@@ -42,6 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const lite = await PGlite.create();
   const handle = await openDatabase({ pglite: lite });
   await runMigrations(handle);
+  await installJobSchema(handle);
   const dump = await lite.dumpDataDir('none');
   const snapshotFile = path.join(dir, 'template.tar');
   writeFileSync(snapshotFile, Buffer.from(await dump.arrayBuffer()));

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ClientTokenService } from '../../modules/auth/client-token.service.ts';
+import { AppError } from '../../shared/errors.ts';
 
 /** Who is calling: the web/app client holding the shared client token, or a signed-in user. */
 export type Principal = { kind: 'client' } | { kind: 'user'; userId: string; sessionId: string };
@@ -17,6 +18,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook for catalog routes: a client token or a session. */
     requireCatalogAuth: onRequestAsyncHookHandler;
+    /** onRequest hook for `/me/*` and the session routes: only a signed-in user's session (Authorization: Bearer). */
+    requireSession: onRequestAsyncHookHandler;
   }
 }
 
@@ -44,6 +47,18 @@ export function readBearerToken(request: FastifyRequest): string | undefined {
 
 const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
+/** Sessions come only in the Authorization header: a cookie would make them usable cross-site (CSRF). */
+function readAuthorizationBearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.length > 7 && header.slice(0, 7).toUpperCase() === 'BEARER ') return header.slice(7).trim() || undefined;
+  return undefined;
+}
+
+/** Sign-in and account responses carry tokens and personal data: never cache them anywhere. */
+function isPrivatePath(url: string): boolean {
+  return url.startsWith('/auth/') || url === '/me' || url.startsWith('/me/') || url.startsWith('/me?');
+}
+
 export interface AuthPluginOptions {
   clientTokens: ClientTokenService;
   sessions?: SessionAuthenticator;
@@ -64,6 +79,15 @@ export const authPlugin = fp<AuthPluginOptions>(
       }
       await opts.clientTokens.verify(token);
       request.principal = { kind: 'client' };
+    });
+    app.decorate('requireSession', async function requireSession(request: FastifyRequest) {
+      const token = readAuthorizationBearer(request);
+      const principal = token && opts.sessions ? await opts.sessions.authenticate(token, request) : null;
+      if (!principal || principal.kind !== 'user') throw new AppError(401, 'SESSION_INVALID', 'Sign in first: send Authorization: Bearer <session token>');
+      request.principal = principal;
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (isPrivatePath(request.url)) void reply.header('cache-control', 'no-store');
     });
   },
   { name: 'minimovie-auth' },

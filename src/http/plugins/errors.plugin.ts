@@ -19,8 +19,12 @@ const CONTEXT_CODES: Record<string, string> = {
  * Find the `x-error-code` of the schema property that failed validation, so a
  * bad `/movies/{id}` answers `INVALID_ID` rather than a generic code.
  */
-function fieldErrorCode(request: FastifyRequest, context: string, issue: ValidationIssue | undefined): string | undefined {
-  if (!issue) return undefined;
+function fieldErrorInfo(
+  request: FastifyRequest,
+  context: string,
+  issue: ValidationIssue | undefined,
+): { code?: string; message?: string } {
+  if (!issue) return {};
   const schemaKey = context === 'querystring' ? 'querystring' : context;
   const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[schemaKey] as
     | { properties?: Record<string, Record<string, unknown>> }
@@ -29,8 +33,13 @@ function fieldErrorCode(request: FastifyRequest, context: string, issue: Validat
     issue.keyword === 'required'
       ? String(issue.params.missingProperty)
       : (issue.instancePath.split('/')[1] ?? '');
-  const code = schema?.properties?.[field]?.['x-error-code'];
-  return typeof code === 'string' ? code : undefined;
+  const prop = schema?.properties?.[field];
+  const code = prop?.['x-error-code'];
+  const message = prop?.['x-error-message'];
+  return {
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof message === 'string' ? { message } : {}),
+  };
 }
 
 function describeValidation(context: string, issues: ValidationIssue[]): { message: string; details: Record<string, unknown> } {
@@ -61,6 +70,7 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; mess
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH', message: 'Content-Length does not match the body' },
   FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'INVALID_CONTENT_TYPE', message: 'Invalid Content-Type header' },
   FST_ERR_BAD_URL: { status: 400, code: 'INVALID_URL', message: 'The URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URL_TOO_LONG', message: 'A path parameter of the URL is too long' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'INVALID_REQUEST', message: 'Invalid request' },
 };
 
@@ -74,9 +84,10 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (fe.validation) {
     const context = fe.validationContext ?? 'body';
-    const code = fieldErrorCode(request, context, fe.validation[0]) ?? CONTEXT_CODES[context] ?? 'INVALID_REQUEST';
+    const info = fieldErrorInfo(request, context, fe.validation[0]);
+    const code = info.code ?? CONTEXT_CODES[context] ?? 'INVALID_REQUEST';
     const { message, details } = describeValidation(context, fe.validation);
-    return reply.code(400).send(errorBody(400, code, message, details));
+    return reply.code(400).send(errorBody(400, code, info.message ?? message, details));
   }
   const known = fe.code ? FASTIFY_CLIENT_ERRORS[fe.code] : undefined;
   if (known) return reply.code(known.status).send(errorBody(known.status, known.code, known.message));

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TString } from '@sinclair/typebox';
 
 /** The error body of every 4xx/5xx response. */
 export const ErrorSchema = Type.Object(
@@ -28,14 +28,28 @@ export const authErrors = {
 
 /**
  * A positive TMDB id in plain decimal. The pattern forbids signs, leading
- * zeros and anything that is not a digit; `x-error-code` names the error code
- * the error handler answers when the value does not match.
+ * zeros and anything that is not a digit; on a mismatch the error handler
+ * answers `x-error-code` with the message `Invalid <label>`.
  */
-export function tmdbIdParam(errorCode: string, description: string): TSchema {
-  return Type.String({ pattern: '^[1-9][0-9]{0,9}$', maxLength: 10, description, 'x-error-code': errorCode, examples: ['550'] });
+export function tmdbIdParam(errorCode: string, label: string): TString {
+  return Type.String({
+    pattern: '^[1-9][0-9]{0,9}$',
+    maxLength: 10,
+    description: `${label}: a positive integer in plain decimal (no sign, no leading zeros).`,
+    'x-error-code': errorCode,
+    'x-error-message': `Invalid ${label}`,
+    examples: ['550'],
+  });
 }
 
 /** A non-negative integer in plain decimal (season and episode numbers; 0 is Specials). */
-export function ordinalParam(errorCode: string, description: string): TSchema {
-  return Type.String({ pattern: '^(0|[1-9][0-9]{0,5})$', maxLength: 6, description, 'x-error-code': errorCode, examples: ['1'] });
+export function ordinalParam(errorCode: string, label: string): TString {
+  return Type.String({
+    pattern: '^(0|[1-9][0-9]{0,5})$',
+    maxLength: 6,
+    description: `${label}: an integer of 0 or more in plain decimal.`,
+    'x-error-code': errorCode,
+    'x-error-message': `Invalid ${label}`,
+    examples: ['1'],
+  });
 }

@@ -1,0 +1,403 @@
+import { DEMO_PROVIDERS as P, demoVideo as video, watchLink as link } from './demo-media.data.ts';
+import type { DemoCrewRef, DemoSeries } from './demo.types.ts';
+
+const EN = { english_name: 'English', iso_639_1: 'en', name: 'English' };
+
+const crew = (person: number, department: string, job: string): DemoCrewRef => ({ person, department, job });
+const director = (person: number) => crew(person, 'Directing', 'Director');
+const writer = (person: number) => crew(person, 'Writing', 'Writer');
+
+const HARBOR_CREW = [
+  crew(9300015, 'Production', 'Executive Producer'),
+  crew(9300017, 'Production', 'Executive Producer'),
+  crew(9300018, 'Sound', 'Original Music Composer'),
+  crew(9300019, 'Camera', 'Director of Photography'),
+  crew(9300020, 'Editing', 'Editor'),
+  crew(9300021, 'Art', 'Production Design'),
+  crew(9300023, 'Production', 'Casting'),
+];
+
+const ORBIT_CREW = [
+  crew(9300014, 'Production', 'Executive Producer'),
+  crew(9300018, 'Sound', 'Original Music Composer'),
+  crew(9300019, 'Camera', 'Director of Photography'),
+  crew(9300020, 'Editing', 'Editor'),
+  crew(9300022, 'Costume & Make-Up', 'Costume Design'),
+];
+
+/** Invented series. Seasons, episode counts, air dates and aggregate credits are derived from the episodes. */
+export const DEMO_SERIES: readonly DemoSeries[] = [
+  {
+    series: {
+      adult: false,
+      backdrop_path: '/demo-harbor-lights-backdrop.jpg',
+      episode_run_time: [],
+      genres: [
+        { id: 18, name: 'Drama' },
+        { id: 9648, name: 'Mystery' },
+      ],
+      homepage: null,
+      id: 9200001,
+      in_production: false,
+      languages: ['en'],
+      name: 'Harbor Lights',
+      origin_country: ['CA'],
+      original_language: 'en',
+      original_name: 'Harbor Lights',
+      overview:
+        'When the doctor of a small fishing town on the Atlantic coast finds a letter in a bottle addressed to her dead mother, she starts pulling at a thread that the whole harbor would rather leave alone.',
+      popularity: 18.43,
+      poster_path: '/demo-harbor-lights.jpg',
+      production_companies: [{ id: 9180004, logo_path: null, name: 'Saltmarsh Television', origin_country: 'CA' }],
+      production_countries: [{ iso_3166_1: 'CA', name: 'Canada' }],
+      spoken_languages: [EN],
+      status: 'Ended',
+      tagline: 'Every town keeps a secret.',
+      type: 'Scripted',
+      vote_average: 7.8,
+      vote_count: 640,
+    },
+    networks: [{ id: 9170001, logo_path: '/demo-network-coastline.png', name: 'Coastline Broadcasting', origin_country: 'CA' }],
+    createdBy: [9300015],
+    seasons: [
+      {
+        season_number: 0,
+        name: 'Specials',
+        overview: '',
+        poster_path: null,
+        vote_average: 0,
+        cast: [],
+        episodes: [
+          {
+            name: 'Behind the Lights',
+            overview: 'The cast and crew look back at the making of the first season.',
+            air_date: '2019-12-20',
+            runtime: 22,
+            vote_average: 6.5,
+            vote_count: 4,
+            crew: [director(9300027)],
+            guests: [
+              { person: 9300003, character: 'Herself', order: 0 },
+              { person: 9300015, character: 'Herself', order: 1 },
+            ],
+          },
+          {
+            name: 'A Harbor Christmas',
+            overview: 'A winter storm strands the whole town in the church hall on Christmas Eve.',
+            air_date: '2020-12-18',
+            runtime: 44,
+            vote_average: 7.1,
+            vote_count: 11,
+            crew: [director(9300013), writer(9300015)],
+            guests: [
+              { person: 9300003, character: 'Dr. Maren Holt', order: 0 },
+              { person: 9300006, character: 'Sheriff Tom Ashby', order: 1 },
+              { person: 9300008, character: 'Santa', order: 12 },
+            ],
+          },
+        ],
+      },
+      {
+        season_number: 1,
+        name: 'Season 1',
+        overview: 'Maren Holt returns to Gull Harbor to take over her late mother’s practice and finds a message the sea was keeping for her.',
+        poster_path: '/demo-harbor-lights-s1.jpg',
+        vote_average: 7.6,
+        cast: [
+          { person: 9300003, character: 'Dr. Maren Holt', order: 0 },
+          { person: 9300006, character: 'Sheriff Tom Ashby', order: 1 },
+          { person: 9300009, character: 'Nell Fairweather', order: 2 },
+          { person: 9300012, character: 'Jonah Pike', order: 6 },
+        ],
+        episodes: [
+          {
+            name: 'The Fog Bell',
+            overview: 'A letter in a bottle washes up beside the new doctor’s boat.',
+            air_date: '2019-03-03',
+            runtime: 58,
+            vote_average: 7.9,
+            vote_count: 31,
+            crew: [director(9300013), writer(9300015), ...HARBOR_CREW],
+            guests: [
+              { person: 9300004, character: 'Old Man Pell', order: 4 },
+              { person: 9300008, character: 'Father Lowry', order: 9 },
+              { person: 9300011, character: 'Waitress', order: 210 },
+            ],
+          },
+          {
+            name: 'Low Tide',
+            overview: 'The sheriff warns Maren off the old cannery.',
+            air_date: '2019-03-10',
+            runtime: 47,
+            vote_average: 7.4,
+            vote_count: 25,
+            crew: [director(9300014), writer(9300015), crew(9300015, 'Writing', 'Story'), ...HARBOR_CREW],
+            guests: [
+              { person: 9300004, character: 'Old Man Pell', order: 4 },
+              { person: 9300006, character: 'Sheriff Tom Ashby', order: 40 },
+              { person: 9300010, character: 'Skipper Gault', order: 220 },
+            ],
+          },
+          {
+            name: 'Saltwater',
+            overview: 'Jonah finds a second bottle.',
+            air_date: '2019-03-17',
+            runtime: 46,
+            vote_average: 7.7,
+            vote_count: 24,
+            crew: [director(9300027), writer(9300015), ...HARBOR_CREW],
+            guests: [
+              { person: 9300012, character: 'Jonah Pike', order: 3 },
+              { person: 9300008, character: 'Father Lowry', order: 9 },
+            ],
+          },
+          {
+            name: 'Lanterns on the Water',
+            overview: 'The town’s lantern festival ends with a confession.',
+            air_date: '2019-03-24',
+            runtime: 64,
+            vote_average: 8.3,
+            vote_count: 29,
+            crew: [director(9300013), writer(9300015), ...HARBOR_CREW],
+            guests: [
+              { person: 9300004, character: 'Old Man Pell', order: 4 },
+              { person: 9300008, character: 'Father Lowry', order: 9 },
+            ],
+            absent: [9300009],
+          },
+        ],
+      },
+      {
+        season_number: 2,
+        name: 'Season 2',
+        overview: 'Two years later a new minister arrives, and Nell is nowhere to be found.',
+        poster_path: '/demo-harbor-lights-s2.jpg',
+        vote_average: 7.9,
+        cast: [
+          { person: 9300003, character: 'Dr. Maren Holt', order: 0 },
+          { person: 9300006, character: 'Sheriff Tom Ashby', order: 1 },
+          { person: 9300012, character: 'Jonah Pike', order: 2 },
+          { person: 9300024, character: 'Rev. Elias Grant', order: 3 },
+        ],
+        episodes: [
+          {
+            name: 'The Return',
+            overview: 'Reverend Grant takes the pulpit; Nell sends a postcard.',
+            air_date: '2021-04-25',
+            runtime: 52,
+            vote_average: 7.8,
+            vote_count: 18,
+            crew: [director(9300013), writer(9300015), ...HARBOR_CREW],
+            guests: [
+              { person: 9300008, character: 'Father Lowry', order: 9 },
+              { person: 9300009, character: 'Nell Fairweather', order: 30 },
+            ],
+          },
+          {
+            name: 'Undertow',
+            overview: 'An inspector from the city asks about the cannery fire.',
+            air_date: '2021-05-02',
+            runtime: 49,
+            vote_average: 7.6,
+            vote_count: 16,
+            crew: [director(9300014), writer(9300015), ...HARBOR_CREW],
+            guests: [
+              { person: 9300008, character: 'Father Lowry', order: 9 },
+              { person: 9300005, character: 'Inspector Hana Ito', order: 15 },
+              { person: 9300009, character: 'Nell Fairweather', order: 30 },
+            ],
+          },
+          {
+            name: 'Beacon',
+            overview: 'Jonah relights the old harbor beacon.',
+            air_date: '2021-05-09',
+            runtime: 50,
+            vote_average: 8.0,
+            vote_count: 17,
+            crew: [director(9300027), writer(9300015), ...HARBOR_CREW],
+            guests: [
+              { person: 9300008, character: 'Father Lowry', order: 9 },
+              { person: 9300005, character: 'Inspector Hana Ito', order: 15 },
+              { person: 9300010, character: 'Skipper Gault', order: 220 },
+            ],
+          },
+          {
+            name: 'Harbor Lights',
+            overview: 'The last letter is opened.',
+            air_date: '2021-05-16',
+            runtime: 61,
+            vote_average: 8.6,
+            vote_count: 22,
+            crew: [director(9300013), writer(9300015), crew(9300013, 'Writing', 'Writer'), ...HARBOR_CREW],
+            guests: [
+              { person: 9300008, character: 'Father Lowry', order: 9 },
+              { person: 9300007, character: 'Teen Nell', order: 18 },
+              { person: 9300011, character: 'Waitress', order: 210 },
+            ],
+          },
+        ],
+      },
+    ],
+    watchProviders: {
+      results: {
+        CA: { link: link('tv/9200001', 'CA'), flatrate: [P.maplestream] },
+        US: { link: link('tv/9200001', 'US'), flatrate: [P.lumen], buy: [P.marquee] },
+      },
+    },
+    videos: {
+      results: [
+        video('HlTrailer01', 'Harbor Lights | Official Trailer', 'Trailer', true, '2019-01-30T17:00:00.000Z'),
+        video('HlS2Teaser1', 'Harbor Lights | Season 2 Teaser', 'Teaser', true, '2021-03-01T17:00:00.000Z'),
+      ],
+    },
+  },
+  {
+    series: {
+      adult: false,
+      backdrop_path: '/demo-quiet-orbit-backdrop.jpg',
+      episode_run_time: [],
+      genres: [
+        { id: 10765, name: 'Sci-Fi & Fantasy' },
+        { id: 18, name: 'Drama' },
+      ],
+      homepage: null,
+      id: 9200002,
+      in_production: true,
+      languages: ['en'],
+      name: 'The Quiet Orbit',
+      origin_country: ['US'],
+      original_language: 'en',
+      original_name: 'The Quiet Orbit',
+      overview:
+        'The four-person crew of a deep-space relay station loses contact with Earth and must decide whether the silence is an accident, a test, or a warning.',
+      popularity: 31.7,
+      poster_path: '/demo-quiet-orbit.jpg',
+      production_companies: [{ id: 9180002, logo_path: null, name: 'Northlight Studios', origin_country: 'US' }],
+      production_countries: [{ iso_3166_1: 'US', name: 'United States of America' }],
+      spoken_languages: [EN],
+      status: 'Returning Series',
+      tagline: 'Nobody hears you drift.',
+      type: 'Scripted',
+      vote_average: 8.1,
+      vote_count: 1290,
+    },
+    networks: [{ id: 9170002, logo_path: null, name: 'Meridian', origin_country: 'US' }],
+    createdBy: [9300014],
+    seasons: [
+      {
+        season_number: 1,
+        name: 'Season 1',
+        overview: 'Relay Station Halcyon goes dark.',
+        poster_path: '/demo-quiet-orbit-s1.jpg',
+        vote_average: 8.0,
+        cast: [
+          { person: 9300001, character: 'Commander Ada Quill' },
+          { person: 9300002, character: 'Dr. Ravi Onoda' },
+          { person: 9300028, character: 'Lt. Tamsin Reyes' },
+          { person: 9300029, character: 'HALCYON (voice)' },
+        ],
+        episodes: [
+          {
+            name: 'Drift',
+            overview: 'The daily signal from Earth does not arrive.',
+            air_date: '2022-09-09',
+            runtime: 55,
+            vote_average: 8.2,
+            vote_count: 140,
+            crew: [director(9300014), writer(9300014), ...ORBIT_CREW],
+            guests: [
+              { person: 9300007, character: 'Cadet Liora Venn', order: 50 },
+              { person: 9300030, character: 'Station Announcer', order: 300 },
+            ],
+          },
+          {
+            name: 'Signal Loss',
+            overview: 'Tamsin takes the shuttle out to inspect the array.',
+            air_date: '2022-09-16',
+            runtime: 51,
+            vote_average: 7.9,
+            vote_count: 121,
+            crew: [director(9300027), writer(9300015), ...ORBIT_CREW],
+            guests: [{ person: 9300007, character: 'Cadet Liora Venn', order: 50 }],
+          },
+          {
+            name: 'Perihelion',
+            overview: 'A voice answers on an abandoned frequency.',
+            air_date: '2022-09-23',
+            runtime: 58,
+            vote_average: 8.7,
+            vote_count: 133,
+            crew: [director(9300014), writer(9300015), crew(9300014, 'Writing', 'Story'), ...ORBIT_CREW],
+            guests: [
+              { person: 9300007, character: 'Cadet Liora Venn', order: 50 },
+              { person: 9300024, character: 'Admiral Osei', order: 60 },
+            ],
+          },
+        ],
+      },
+      {
+        season_number: 2,
+        name: 'Season 2',
+        overview: 'Earth answers, and the crew wishes it had not.',
+        poster_path: '/demo-quiet-orbit-s2.jpg',
+        vote_average: 8.3,
+        cast: [
+          { person: 9300001, character: 'Commander Ada Quill' },
+          { person: 9300002, character: 'Dr. Ravi Onoda' },
+          { person: 9300028, character: 'Lt. Tamsin Reyes' },
+          { person: 9300029, character: 'HALCYON (voice)' },
+          { person: 9300007, character: 'Cadet Liora Venn' },
+        ],
+        episodes: [
+          {
+            name: 'Aphelion',
+            overview: 'The admiral orders the station abandoned.',
+            air_date: '2024-10-18',
+            runtime: 57,
+            vote_average: 8.4,
+            vote_count: 98,
+            crew: [director(9300014), writer(9300014), ...ORBIT_CREW],
+            guests: [{ person: 9300024, character: 'Admiral Osei', order: 60 }],
+          },
+          {
+            name: 'Dark Side',
+            overview: 'Ravi and the station engineer disagree about what they found.',
+            air_date: '2024-10-25',
+            runtime: 53,
+            vote_average: 8.1,
+            vote_count: 87,
+            crew: [director(9300027), writer(9300015), ...ORBIT_CREW],
+            guests: [
+              { person: 9300005, character: 'Engineer Sato', order: 70 },
+              { person: 9300030, character: 'Station Announcer', order: 300 },
+            ],
+          },
+          {
+            name: 'Quiet',
+            overview: 'Ada makes the call.',
+            air_date: '2024-11-01',
+            runtime: 62,
+            vote_average: 8.9,
+            vote_count: 102,
+            crew: [director(9300014), writer(9300014), ...ORBIT_CREW],
+            guests: [{ person: 9300024, character: 'Admiral Osei', order: 60 }],
+          },
+        ],
+      },
+    ],
+    watchProviders: {
+      results: {
+        GB: { link: link('tv/9200002', 'GB'), flatrate: [P.lumen] },
+        US: { link: link('tv/9200002', 'US'), free: [P.freeflix], ads: [P.tidewave] },
+      },
+    },
+    videos: {
+      results: [
+        video('QoTeaser001', 'The Quiet Orbit | Official Teaser', 'Teaser', true, '2022-07-22T16:00:00.000Z'),
+        video('QoTrailer01', 'The Quiet Orbit | Official Trailer', 'Trailer', true, '2022-08-19T16:00:00.000Z'),
+        video('QoS2Trail01', 'The Quiet Orbit | Season 2 Trailer', 'Trailer', true, '2024-09-27T16:00:00.000Z'),
+        video('QoBts000001', 'Building Halcyon', 'Behind the Scenes', true, '2022-10-05T16:00:00.000Z'),
+      ],
+    },
+  },
+];

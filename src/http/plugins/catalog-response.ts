@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CacheStatus } from '../../clients/tmdb/tmdb.client.ts';
+import type { Served } from '../../modules/catalog/catalog.service.ts';
+import { createLruCache, type LruCache } from '../../shared/lru-cache.ts';
+
+/** A rendered catalog page: the exact bytes sent, and their strong ETag. */
+interface Rendered {
+  body: string;
+  etag: string;
+}
+
+export interface CatalogResponder {
+  /** Answer from the rendered-page cache when possible; returns true when the reply was sent. */
+  tryCached(request: FastifyRequest, reply: FastifyReply): boolean;
+  /** Serialize through the route schema, remember the bytes, and send with ETag/304/Cache-Control/X-Cache. */
+  send<T>(request: FastifyRequest, reply: FastifyReply, served: Served<T>): FastifyReply;
+}
+
+export interface CatalogResponderOptions {
+  /** `CACHE_MAX_AGE`; 0 sends no Cache-Control. */
+  cacheMaxAge: number;
+  /** Bytes for rendered pages; 0 turns the cache off. */
+  cacheBytes: number;
+  /** How long a rendered page is reused. */
+  ttlMs: number;
+  now?: () => number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Strong ETag: a hash of the exact bytes (so any change, even in ages, changes it). */
+export function strongEtag(body: string): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** True when `If-None-Match` lists this ETag (or `*`). Weak comparison is not used: our ETags are strong. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim() === etag);
+}
+
+/**
+ * Sends catalog pages. A rendered page is reused for `ttlMs` (never past the
+ * next UTC midnight, because ages change with the date), so a warm request
+ * costs a map lookup and a socket write instead of mapping and serializing
+ * the whole page again. Only pages fully served from fresh TMDB data and with
+ * complete ages are reused; STALE pages are always rebuilt.
+ */
+export function createCatalogResponder(opts: CatalogResponderOptions): CatalogResponder {
+  const now = opts.now ?? Date.now;
+  const pages: LruCache<string, Rendered> | undefined = opts.cacheBytes > 0 ? createLruCache(opts.cacheBytes) : undefined;
+  const cacheControl = opts.cacheMaxAge > 0 ? `public, max-age=${opts.cacheMaxAge}, s-maxage=${opts.cacheMaxAge}` : undefined;
+
+  function write(request: FastifyRequest, reply: FastifyReply, page: Rendered, cache: CacheStatus): FastifyReply {
+    void reply.header('etag', page.etag).header('x-cache', cache);
+    if (cacheControl) void reply.header('cache-control', cacheControl);
+    if (matchesIfNoneMatch(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
+    return reply.type('application/json').send(page.body);
+  }
+
+  return {
+    tryCached(request, reply) {
+      const page = pages?.get(request.url, now());
+      if (!page) return false;
+      void write(request, reply, page, 'HIT');
+      return true;
+    },
+    send(request, reply, served) {
+      const body = String(reply.serialize(served.body));
+      const page: Rendered = { body, etag: strongEtag(body) };
+      if (pages && served.cache !== 'STALE' && served.complete !== false) {
+        const t = now();
+        const midnight = Math.ceil((t + 1) / DAY_MS) * DAY_MS;
+        pages.set(request.url, page, { weight: body.length + request.url.length, expiresAt: Math.min(t + opts.ttlMs, midnight) });
+      }
+      return write(request, reply, page, served.cache);
+    },
+  };
+}
