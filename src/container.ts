@@ -1,5 +1,12 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from './config/config.ts';
+import { createTmdbClient } from './clients/tmdb/tmdb-api.client.ts';
+import type { TmdbClient } from './clients/tmdb/tmdb.client.ts';
+import { tmdbConfigFrom } from './clients/tmdb/tmdb.config.ts';
+import { createTmdbTransport } from './clients/tmdb/tmdb-transport.factory.ts';
+import type { TmdbTransport } from './clients/tmdb/tmdb.transport.ts';
+import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.ts';
+import { createSeasonCastCache } from './modules/catalog/season-cast.cache.ts';
 import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './data/db.ts';
 import { createSeasonCastCacheRepository } from './data/repositories/season-cast-cache.repository.ts';
 import { createSyncJobStatusRepository } from './data/repositories/sync-job-status.repository.ts';
@@ -28,6 +35,10 @@ export interface Container {
   readonly auth: AuthComponents;
   /** Users and account deletion. */
   readonly users: UsersService;
+  /** The one TMDB client (live HTTP or the built-in demo catalog). */
+  readonly tmdb: TmdbClient;
+  /** Movie, series, season, episode, person and search pages. */
+  readonly catalog: CatalogService;
   /** Release every resource the container opened (job queue, database pool or PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -41,6 +52,8 @@ export interface ContainerOverrides {
   pglite?: PGlite;
   /** Apply migrations while creating the container (default: `config.database.migrateOnStart`). */
   migrate?: boolean;
+  /** Talk to TMDB through this transport instead of the configured one. */
+  tmdbTransport?: TmdbTransport;
 }
 
 /** The composition root: build the database handle, clients, repositories and services. */
@@ -82,6 +95,20 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   }
   for (const purger of auth.purgers) expiredRows.register(purger);
 
+  const tmdbConfig = tmdbConfigFrom(config);
+  const tmdb = createTmdbClient({
+    transport: overrides.tmdbTransport ?? createTmdbTransport(tmdbConfig),
+    config: tmdbConfig,
+    clock,
+    logger,
+  });
+  const catalog = createCatalogService({
+    tmdb,
+    seasonCast: createSeasonCastCache({ repository: seasonCastCache, clock, logger }),
+    clock,
+    logger,
+  });
+
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -94,8 +121,10 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     cleanup,
     auth,
     users: auth.users,
+    tmdb,
+    catalog,
     close() {
-      closed ??= jobs.close().finally(() => database.close());
+      closed ??= Promise.allSettled([jobs.close(), tmdb.close()]).then(() => database.close());
       return closed;
     },
   };

@@ -31,7 +31,7 @@ function commandLogger(config: Config): Logger {
 
 export const cleanupCommand: CliCommand = {
   name: 'cleanup',
-  summary: 'Delete expired cache rows now (the worker also does it every hour)',
+  summary: 'Delete expired rows now (the worker also does this every hour)',
   usage: 'cleanup [--json]',
   options: { json: { type: 'boolean' } },
   optionDocs: { json: 'print the report as JSON' },

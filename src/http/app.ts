@@ -1,21 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Container } from '../container.ts';
-import { errorBody } from '../shared/errors.ts';
+import { AppError, errorBody } from '../shared/errors.ts';
+import { redactUrl } from '../shared/logger.ts';
 import { authPlugin } from './plugins/auth.plugin.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.plugin.ts';
+import { createCatalogResponder } from './plugins/catalog-response.ts';
+import { buildOrderedSerializer } from './plugins/ordered-serializer.ts';
+import { catalogRoutes } from './routes/catalog.routes.ts';
+import { accountRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { catalogSchemas } from './schemas/catalog.schemas.ts';
 import { ErrorSchema } from './schemas/common.schemas.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** How long a rendered catalog page is reused before it is rebuilt from the TMDB cache. */
+export const RENDERED_PAGE_TTL_MS = 60_000;
 /** Incoming request ids are reused only when they look like ids, never echoing arbitrary text. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,7 +34,7 @@ export interface BuildAppOptions {
 }
 
 /** Build the HTTP application on a container. Does not listen. */
-export async function buildApp(container: Container, _opts: BuildAppOptions = {}): Promise<App> {
+export async function buildApp(container: Container, opts: BuildAppOptions = {}): Promise<App> {
   const { config } = container;
   // Typed as Fastify's logger so the instance type stays the default one that plugins expect.
   const logger: FastifyBaseLogger = container.logger;
@@ -38,6 +47,7 @@ export async function buildApp(container: Container, _opts: BuildAppOptions = {}
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: BODY_LIMIT_BYTES,
+    schemaController: { compilersFactory: { buildSerializer: buildOrderedSerializer } },
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -64,6 +74,7 @@ export async function buildApp(container: Container, _opts: BuildAppOptions = {}
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorSchema);
+  for (const schema of catalogSchemas) app.addSchema(schema);
   registerErrorHandling(app);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -74,7 +85,7 @@ export async function buildApp(container: Container, _opts: BuildAppOptions = {}
     request.log.info(
       {
         method: request.method,
-        url: request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url,
+        url: redactUrl(request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url),
         route: request.routeOptions.url ?? 'unknown',
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
@@ -97,10 +108,13 @@ export async function buildApp(container: Container, _opts: BuildAppOptions = {}
       components: {
         securitySchemes: {
           clientToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 client token signed with MINI_MOVIE_UI_SECRET (`minimovie token`). Also accepted as the `jwt` cookie.' },
+          session: { type: 'http', scheme: 'bearer', description: 'Session token from `POST /auth/token` or `/auth/{provider}/native` (opaque, `mms_…`). Only in the Authorization header.' },
         },
       },
       tags: [
         { name: 'health', description: 'Liveness, readiness and ping' },
+        { name: 'auth', description: 'Sign in with Google and Apple, sessions, Apple server notifications' },
+        { name: 'me', description: "The signed-in user's account" },
         { name: 'catalog', description: 'Movies, series, seasons, episodes, people and search' },
       ],
     },
@@ -117,9 +131,35 @@ export async function buildApp(container: Container, _opts: BuildAppOptions = {}
     strictPreflight: false,
   });
 
-  await app.register(authPlugin, { clientTokens: container.clientTokens });
+  const { sessions } = container.auth;
+  await app.register(authPlugin, {
+    clientTokens: container.clientTokens,
+    sessions: {
+      authenticate: async (token) => {
+        const s = await sessions.authenticate(token);
+        return s ? { kind: 'user' as const, userId: s.userId, sessionId: s.sessionId } : null;
+      },
+    },
+  });
+  if (!opts.disableRateLimit) {
+    // Only routes that ask for it are limited (the /auth/* routes); the key is the client IP, which honours TRUST_PROXY.
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_req, ctx) => new AppError(429, 'RATE_LIMITED', `Too many requests; try again in ${ctx.after}`),
+    });
+  }
 
   await app.register(healthRoutes, { container });
+  await app.register(accountRoutes, { auth: container.auth, rateLimitPerMinute: opts.disableRateLimit ? undefined : config.auth.rateLimitPerMinute });
+  await app.register(catalogRoutes, {
+    catalog: container.catalog,
+    requestTimeoutMs: config.requestTimeoutMs,
+    responder: createCatalogResponder({
+      cacheMaxAge: config.cacheMaxAge,
+      cacheBytes: Math.min(64 * 1024 * 1024, Math.floor(config.tmdb.cacheBytes / 4)),
+      ttlMs: RENDERED_PAGE_TTL_MS,
+    }),
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json').send(app.swagger()));
   await app.register(scalar, {

@@ -61,6 +61,7 @@ export interface FakeTmdbRule {
   remove(): void;
 }
 
+/** Options of `startFakeTmdb`. */
 export interface FakeTmdbOptions {
   /** Serve test/fixtures/tmdb (default true). */
   fixtures?: boolean;

@@ -9,6 +9,7 @@ type Json = Record<string, unknown>;
 const texts = new Map<string, string>();
 
 /** A fresh parsed copy of `test/fixtures/tmdb/<name>` (`.json` optional), safe to mutate. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON by default, like `res.json()`; pass a Tmdb* type to narrow
 export function loadFixture<T = any>(name: string): T {
   const file = name.endsWith('.json') ? name : `${name}.json`;
   let text = texts.get(file);
@@ -31,12 +32,14 @@ export interface FixtureAnswer {
   body: unknown;
 }
 
+/** TMDB's 404 body (`status_code` 34). */
 export const TMDB_NOT_FOUND_BODY = {
   success: false,
   status_code: 34,
   status_message: 'The resource you requested could not be found.',
 } as const;
 
+/** TMDB's 400 body for a page outside 1..500 (`status_code` 22). */
 export const TMDB_INVALID_PAGE_BODY = {
   success: false,
   status_code: 22,
@@ -187,6 +190,7 @@ export function createFixtureResolver(resources: Map<string, FixtureResource> = 
 }
 
 /** The full payload of one fixture resource with the given appends, e.g. what `/movie/109445?append_to_response=credits` returns. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see loadFixture
 export function fixturePayload<T = any>(path: string, appends: readonly string[] | string = []): T {
   const resource = sharedResources().get(path);
   if (!resource) throw new Error(`no TMDB fixture for ${path}`);

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TmdbSeasonSummary, TmdbVideo } from '../../src/clients/tmdb/tmdb.types.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { syntheticMovie } from '../helpers/tmdb-fixtures.ts';
 
@@ -13,7 +14,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function get(pathAndQuery: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; text: string; json: () => any }> {
+async function get(pathAndQuery: string, init: RequestInit = {}) {
   const res = await fetch(`${fake.baseUrl}${pathAndQuery}`, init);
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
@@ -31,7 +32,7 @@ describe('fixtures', () => {
     const movie = full.json();
     expect(movie.credits.cast.length).toBeGreaterThan(10);
     expect(movie['watch/providers'].results.US.flatrate[0].provider_name).toBe('Disney Plus');
-    expect(movie.videos.results.some((v: any) => v.type === 'Trailer' && v.official && v.site === 'YouTube')).toBe(true);
+    expect(movie.videos.results.some((v: TmdbVideo) => v.type === 'Trailer' && v.official && v.site === 'YouTube')).toBe(true);
   });
 
   it('answers unknown ids with TMDB 404 body', async () => {
@@ -46,7 +47,7 @@ describe('fixtures', () => {
     expect(series.aggregate_credits.cast[0].name).toBe('Rami Malek');
     expect(Object.keys(series).filter((k) => k.startsWith('season/'))).toEqual(['season/1', 'season/2', 'season/3', 'season/4']);
     for (const n of [1, 2, 3, 4]) {
-      const summary = series.seasons.find((s: any) => s.season_number === n);
+      const summary = series.seasons.find((s: TmdbSeasonSummary) => s.season_number === n);
       expect(series[`season/${n}`].episodes).toHaveLength(summary.episode_count);
     }
     expect(series['watch/providers']).toBeUndefined();
@@ -108,7 +109,7 @@ describe('recording', () => {
   });
 
   it('counts concurrent calls', async () => {
-    fake.latencyMs = 60;
+    fake.latencyMs = 150;
     await Promise.all(Array.from({ length: 8 }, () => get('/movie/109445')));
     expect(fake.maxInFlight).toBe(8);
     expect(fake.inFlight).toBe(0);

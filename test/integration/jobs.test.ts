@@ -68,7 +68,7 @@ describe('job queue and worker', () => {
     worker = await startWorker(container, FAST);
     const id = await container.jobs.send('cleanup', {});
     expect(id).toEqual(expect.any(String));
-    const [run] = await waitFor(() => cleanupRuns(container.db), (runs) => runs.length > 0);
+    const [run] = await waitFor(() => cleanupRuns(container.db), (runs) => runs.length > 0 && runs[0]?.status !== 'running');
     expect(run).toMatchObject({ status: 'completed', updatedCount: 0 });
     const jobs = await waitFor(() => jobRows(container.db, 'cleanup'), (rows) => rows[0]?.state === 'completed');
     expect(jobs.map((j) => j.id)).toEqual([id]);

@@ -126,7 +126,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     acquire(opts = {}) {
       if (closed) return Promise.reject(new Error('rate limiter closed'));
-      if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
+      if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal));
       const t = now();
       if (waiters.length === 0 && t >= pausedUntil && free(t) > 0) return Promise.resolve(take());
       const wait = estimateWait(t, waiters.length);
@@ -136,7 +136,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         const onAbort = () => {
           const i = waiters.indexOf(waiter);
           if (i >= 0) waiters.splice(i, 1);
-          reject(signal?.reason);
+          reject(abortError(signal));
         };
         const waiter: Waiter = {
           resolve,
@@ -164,4 +164,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       }
     },
   };
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('rate limiter wait aborted', { cause: reason });
 }

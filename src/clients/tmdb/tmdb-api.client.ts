@@ -219,7 +219,7 @@ export function createTmdbClient(deps: TmdbClientDeps): TmdbClient {
         (value) => {
           if (finish()) resolve(value);
         },
-        (err: unknown) => {
+        (err: Error) => {
           if (finish()) reject(err);
         },
       );
@@ -381,8 +381,10 @@ export function createTmdbClient(deps: TmdbClientDeps): TmdbClient {
       // Sorted and deduplicated so that the same set of seasons is one cache entry.
       const appends = [...new Set(seasons)].sort((a, b) => a - b).map((n) => `season/${n}`);
       if (withAggregateCredits) appends.unshift('aggregate_credits');
-      if (appends.length > MAX_APPENDS) throw new RangeError(`TMDB accepts at most ${MAX_APPENDS} append_to_response items, got ${appends.length}`);
-      const query = appends.length > 0 ? { append_to_response: appends.join(',') } : {};
+      if (appends.length > MAX_APPENDS) {
+        return Promise.reject(new RangeError(`TMDB accepts at most ${MAX_APPENDS} append_to_response items, got ${appends.length}`));
+      }
+      const query: Record<string, string> = appends.length > 0 ? { append_to_response: appends.join(',') } : {};
       return call({ endpoint: 'tv', path: `/tv/${id}`, query: withLanguage(query, opts), policy: titles }, opts);
     },
     season(seriesId, seasonNumber, opts) {
@@ -443,6 +445,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Date.parse accepts almost anything ("-1" is a year); an HTTP date always has a day or month name.
+  if (!/[a-z]/i.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

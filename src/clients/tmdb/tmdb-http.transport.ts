@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { buildTmdbQuery } from './tmdb-query.ts';
 import { TmdbTransportError, type TmdbRequest, type TmdbResponse, type TmdbTransport } from './tmdb.transport.ts';
 
+/** Settings of the live transport. */
 export interface HttpTransportOptions {
   /** e.g. `https://api.themoviedb.org/3`; paths are appended as they are. */
   baseUrl: string;

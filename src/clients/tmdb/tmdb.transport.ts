@@ -25,6 +25,7 @@ export interface TmdbTransport {
   close(): Promise<void>;
 }
 
+/** Why no HTTP answer arrived. */
 export type TmdbTransportFailure = 'timeout' | 'aborted' | 'network';
 
 /** No HTTP answer arrived: the call timed out, the caller aborted it, or the connection failed. */

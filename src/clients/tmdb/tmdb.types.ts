@@ -26,11 +26,13 @@ export interface TmdbErrorBody {
   status_message: string;
 }
 
+/** An entry of `genres`. */
 export interface TmdbGenre {
   id: number;
   name: string;
 }
 
+/** An entry of `production_companies`. */
 export interface TmdbProductionCompany {
   id: number;
   logo_path: string | null;
@@ -38,17 +40,20 @@ export interface TmdbProductionCompany {
   origin_country: string;
 }
 
+/** An entry of `production_countries`. */
 export interface TmdbProductionCountry {
   iso_3166_1: string;
   name: string;
 }
 
+/** An entry of `spoken_languages`. */
 export interface TmdbSpokenLanguage {
   english_name: string;
   iso_639_1: string;
   name: string;
 }
 
+/** An entry of a series' or season's `networks`. */
 export interface TmdbNetwork {
   id: number;
   logo_path: string | null;
@@ -95,12 +100,14 @@ export interface TmdbEpisodeCredits extends TmdbCredits {
   guest_stars: TmdbCastCredit[];
 }
 
+/** One character of an aggregate cast member, with the episodes they played it in. */
 export interface TmdbAggregateRole {
   credit_id: string;
   character: string;
   episode_count: number;
 }
 
+/** One job of an aggregate crew member, with the episodes they did it in. */
 export interface TmdbAggregateJob {
   credit_id: string;
   job: string;
@@ -132,6 +139,7 @@ export interface TmdbSeasonAggregateCreditsResponse extends TmdbAggregateCredits
   id: number;
 }
 
+/** A streaming, rental or purchase service. */
 export interface TmdbWatchProvider {
   logo_path: string | null;
   provider_id: number;
@@ -154,6 +162,7 @@ export interface TmdbWatchProviders {
   results: Partial<Record<string, TmdbWatchProviderCountry>>;
 }
 
+/** A trailer, teaser, clip, ... hosted on YouTube or Vimeo. */
 export interface TmdbVideo {
   iso_639_1: string;
   iso_3166_1: string;
@@ -252,6 +261,7 @@ export interface TmdbCollection {
   parts: TmdbMovieListItem[];
 }
 
+/** An entry of a series' `created_by`. */
 export interface TmdbCreatedBy {
   id: number;
   credit_id: string;
@@ -442,8 +452,11 @@ export interface TmdbPersonListItem {
   profile_path: string | null;
 }
 
+/** `GET /search/movie?query=&page=`. */
 export type TmdbSearchMovieResponse = TmdbPage<TmdbMovieListItem>;
+/** `GET /search/tv?query=&page=`. */
 export type TmdbSearchTvResponse = TmdbPage<TmdbTvListItem>;
+/** `GET /search/person?query=&page=`. */
 export type TmdbSearchPersonResponse = TmdbPage<TmdbPersonListItem>;
 
 /** A multi-search result; `media_type` says which shape it has. */
@@ -452,6 +465,7 @@ export type TmdbMultiSearchItem =
   | (TmdbTvListItem & { media_type: 'tv' })
   | (TmdbPersonListItem & { media_type: 'person' });
 
+/** `GET /search/multi?query=&page=`. */
 export type TmdbSearchMultiResponse = TmdbPage<TmdbMultiSearchItem>;
 
 /** `GET /person/{id}` without appends. */
@@ -489,6 +503,7 @@ export interface TmdbCombinedTvCast extends Omit<TmdbTvListItem, 'media_type'> {
   first_credit_air_date?: string;
 }
 
+/** A movie crew credit in `combined_credits`: one entry per job. */
 export interface TmdbCombinedMovieCrew extends Omit<TmdbMovieListItem, 'media_type'> {
   media_type: 'movie';
   credit_id: string;
@@ -496,6 +511,7 @@ export interface TmdbCombinedMovieCrew extends Omit<TmdbMovieListItem, 'media_ty
   job: string;
 }
 
+/** A TV crew credit in `combined_credits`: one entry per job. */
 export interface TmdbCombinedTvCrew extends Omit<TmdbTvListItem, 'media_type'> {
   media_type: 'tv';
   credit_id: string;

@@ -5,7 +5,7 @@ import { createDemoTransport } from './demo.transport.ts';
 
 const demo = createDemoTransport();
 
-async function get(path: string, query: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function get(path: string, query: Record<string, string> = {}) {
   const res = await demo.request({ path, query });
   expect(res.headers['content-type']).toContain('application/json');
   return { status: res.status, body: JSON.parse(res.body) };
@@ -56,7 +56,7 @@ describe('demo transport: resources', () => {
 describe('demo transport: search', () => {
   it('matches case-insensitive substrings across kinds (multi)', async () => {
     const { body } = await get('/search/multi', { query: 'LANTERN', page: '1' });
-    expect(body.results.map((r: any) => r.media_type)).toEqual(['movie', 'movie']);
+    expect(body.results.map((r: { media_type: string }) => r.media_type)).toEqual(['movie', 'movie']);
     const orbit = await get('/search/multi', { query: 'orbit' });
     expect(orbit.body.results).toMatchObject([{ media_type: 'tv', name: 'The Quiet Orbit' }]);
   });
@@ -79,7 +79,7 @@ describe('demo transport: search', () => {
     const p2 = await get('/search/person', { query: 'a', page: '2' });
     expect(p2.body.page).toBe(2);
     expect(p2.body.results).toHaveLength(p1.body.total_results - 20);
-    const ids = [...p1.body.results, ...p2.body.results].map((r: any) => r.id);
+    const ids = [...p1.body.results, ...p2.body.results].map((r: { id: number }) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 

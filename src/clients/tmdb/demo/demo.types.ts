@@ -34,6 +34,7 @@ export interface DemoCollection {
   parts: number[];
 }
 
+/** A demo episode; its id, number, still and regular cast are derived. */
 export interface DemoEpisode {
   name: string;
   overview: string;
@@ -48,6 +49,7 @@ export interface DemoEpisode {
   absent?: number[];
 }
 
+/** A demo season; its id, air date and aggregate credits are derived. */
 export interface DemoSeason {
   season_number: number;
   name: string;

@@ -1,0 +1,289 @@
+/**
+ * `npm run bench [-- <scenario>...]`: drive MiniMovie with autocannon and
+ * compare every scenario with a bare Fastify baseline measured in the same
+ * run, alternating the two so that a noisy neighbour hurts both alike.
+ *
+ * Settings (environment): BENCH_DURATION (measured seconds per target, default
+ * 10), BENCH_WARMUP (seconds, default 5), BENCH_CONNECTIONS (default 10),
+ * BENCH_ROUNDS (alternations, default 4), BENCH_DATABASE_URL (PostgreSQL
+ * instead of embedded PGlite).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../src/config/config.ts';
+import { resolveEmbeddedSecrets } from '../src/config/embedded-secrets.ts';
+import { createContainer } from '../src/container.ts';
+import { buildApp } from '../src/http/app.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import type { LoadJob, LoadResult } from './load.worker.ts';
+import { scenarios } from './scenarios/index.ts';
+import type { BenchContext, BenchRequest, Scenario } from './scenarios/scenario.ts';
+
+function numberFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) {
+    console.error(`${name} must be a number of at least ${min}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const settings = {
+  durationSeconds: numberFromEnv('BENCH_DURATION', 10, 1),
+  warmupSeconds: numberFromEnv('BENCH_WARMUP', 5, 0),
+  connections: Math.round(numberFromEnv('BENCH_CONNECTIONS', 10, 1)),
+  rounds: Math.round(numberFromEnv('BENCH_ROUNDS', 4, 1)),
+};
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+/** Runs load jobs on the worker thread, one at a time. */
+function createLoadRunner() {
+  const worker = new Worker(new URL('./load.worker.ts', import.meta.url));
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+  worker.on('message', (msg: LoadResult | { id: number; error: string }) => {
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    if ('error' in msg) p?.reject(new Error(msg.error));
+    else p?.resolve(msg);
+  });
+  worker.on('error', (err) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  });
+  return {
+    run(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ ...job, id });
+      });
+    },
+    close: () => worker.terminate(),
+  };
+}
+
+/** MiniMovie as `minimovie serve` runs it, but in this process, logging JSON at info to /dev/null. */
+async function startSubject(dataDir: string): Promise<BenchContext & { close(): Promise<void> }> {
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const base = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    // The in-process job worker is off so that only the HTTP path is measured.
+    WORKER: 'off',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, MINI_MOVIE_UI_SECRET: randomBytes(32).toString('base64url') } : {}),
+  });
+  const { config } = resolveEmbeddedSecrets(base);
+  const logger = createLogger({ level: 'info', format: 'json', destination: pino.destination({ dest: '/dev/null', sync: true }) });
+  const container = await createContainer(config, { logger });
+  const app = await buildApp(container);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const token = await container.clientTokens.sign({ subject: 'bench' });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    app,
+    container,
+    config,
+    async close() {
+      await app.close();
+      await container.close();
+    },
+  };
+}
+
+/** A bare Fastify server with one route that answers the given bytes. */
+async function startBaseline(req: BenchRequest, body: Buffer, headers: Record<string, string>): Promise<{ app: FastifyInstance; url: string }> {
+  const app = Fastify({ logger: false });
+  app.route({ method: req.method, url: new URL(req.path, 'http://x').pathname, handler: (_request, reply) => reply.headers(headers).send(body) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+async function probe(url: string, req: BenchRequest): Promise<{ status: number; body: Buffer; contentType: string }> {
+  const res = await fetch(`${url}${req.path}`, { method: req.method, headers: req.headers, body: req.body });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? '' };
+}
+
+interface Measured {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  completed: number;
+  problems: string[];
+}
+
+function summarize(results: LoadResult[]): Measured {
+  const total = results.reduce((n, r) => n + r.latencies.length, 0);
+  const all = new Float64Array(total);
+  let offset = 0;
+  for (const r of results) {
+    all.set(r.latencies, offset);
+    offset += r.latencies.length;
+  }
+  all.sort();
+  const pct = (q: number) => (total === 0 ? Number.NaN : all[Math.min(total - 1, Math.floor(q * total))]!);
+  const seconds = results.reduce((s, r) => s + r.durationSeconds, 0);
+  const problems: string[] = [];
+  const non2xx = results.reduce((n, r) => n + r.non2xx, 0);
+  const errors = results.reduce((n, r) => n + r.errors, 0);
+  const timeouts = results.reduce((n, r) => n + r.timeouts, 0);
+  if (non2xx > 0) problems.push(`${non2xx} non-2xx responses (${JSON.stringify(mergeStatuses(results))})`);
+  if (errors > 0) problems.push(`${errors} errors`);
+  if (timeouts > 0) problems.push(`${timeouts} timeouts`);
+  return { requestsPerSecond: total / seconds, p50: pct(0.5), p99: pct(0.99), completed: total, problems };
+}
+
+function mergeStatuses(results: LoadResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of results) for (const [code, n] of Object.entries(r.statuses)) out[code] = (out[code] ?? 0) + n;
+  return out;
+}
+
+interface Row {
+  scenario: string;
+  subject: Measured;
+  baseline: Measured;
+}
+
+async function runScenario(scenario: Scenario, ctx: BenchContext, load: ReturnType<typeof createLoadRunner>): Promise<Row> {
+  await scenario.setup?.(ctx);
+  const req = scenario.request(ctx);
+  const expected = scenario.expectStatus ?? 200;
+  const answer = await probe(ctx.url, req);
+  if (answer.status !== expected) {
+    throw new Error(`${scenario.name}: ${req.method} ${req.path} answered ${answer.status}, expected ${expected}: ${answer.body.toString('utf8').slice(0, 300)}`);
+  }
+  const baselineBody = scenario.baseline ? Buffer.from(scenario.baseline.body) : answer.body;
+  const baselineHeaders = scenario.baseline?.headers ?? { 'content-type': answer.contentType };
+  if (!baselineBody.equals(answer.body)) {
+    throw new Error(`${scenario.name}: the declared baseline body differs from what MiniMovie answers; the comparison would be unfair`);
+  }
+  const baseline = await startBaseline(req, baselineBody, baselineHeaders);
+  try {
+    const check = await probe(baseline.url, req);
+    if (!check.body.equals(answer.body) || check.contentType !== answer.contentType) {
+      throw new Error(`${scenario.name}: the baseline does not answer the same bytes and Content-Type`);
+    }
+    const job = (url: string, durationSeconds: number): Omit<LoadJob, 'id'> => ({
+      url: `${url}${req.path}`,
+      method: req.method,
+      headers: req.headers ?? {},
+      body: req.body,
+      connections: settings.connections,
+      durationSeconds,
+    });
+    if (settings.warmupSeconds > 0) {
+      process.stderr.write(`  ${scenario.name}: warming up (${settings.warmupSeconds} s each)\n`);
+      await load.run(job(ctx.url, settings.warmupSeconds));
+      await load.run(job(baseline.url, settings.warmupSeconds));
+    }
+    const slice = settings.durationSeconds / settings.rounds;
+    const subjectRuns: LoadResult[] = [];
+    const baselineRuns: LoadResult[] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      // ABBA order: whoever went second last round goes first now.
+      const order = round % 2 === 0 ? (['subject', 'baseline'] as const) : (['baseline', 'subject'] as const);
+      for (const target of order) {
+        gc();
+        process.stderr.write(`  ${scenario.name}: round ${round + 1}/${settings.rounds}, ${target} (${slice} s)\n`);
+        const result = await load.run(job(target === 'subject' ? ctx.url : baseline.url, slice));
+        (target === 'subject' ? subjectRuns : baselineRuns).push(result);
+      }
+    }
+    return { scenario: scenario.name, subject: summarize(subjectRuns), baseline: summarize(baselineRuns) };
+  } finally {
+    await baseline.app.close();
+  }
+}
+
+function printTable(rows: Row[]): void {
+  const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const fmtMs = (n: number) => n.toFixed(2);
+  const fmtRatio = (n: number) => `${n.toFixed(2)}x`;
+  const header = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs base', 'p50 vs base', 'p99 vs base'];
+  const lines: string[][] = [header];
+  for (const r of rows) {
+    lines.push([
+      r.scenario,
+      'minimovie',
+      fmtInt(r.subject.requestsPerSecond),
+      fmtMs(r.subject.p50),
+      fmtMs(r.subject.p99),
+      fmtRatio(r.subject.requestsPerSecond / r.baseline.requestsPerSecond),
+      fmtRatio(r.subject.p50 / r.baseline.p50),
+      fmtRatio(r.subject.p99 / r.baseline.p99),
+    ]);
+    lines.push(['', 'baseline', fmtInt(r.baseline.requestsPerSecond), fmtMs(r.baseline.p50), fmtMs(r.baseline.p99), '', '', '']);
+  }
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  const render = (l: string[]) => l.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  console.log(render(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines.slice(1)) console.log(render(l));
+  console.log('\nreq/s vs base: MiniMovie throughput / baseline throughput (higher is better, 1.00x = free).');
+  console.log('p50/p99 vs base: MiniMovie latency / baseline latency (lower is better).');
+}
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((name) => !scenarios.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    console.error(`Unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${scenarios.map((s) => s.name).join(', ')}`);
+    return 2;
+  }
+  const selected = wanted.length > 0 ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
+
+  const cpus = os.cpus();
+  console.log(
+    `MiniMovie benchmark: ${selected.length} scenario(s); ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per target in ${settings.rounds} alternating rounds; ${settings.connections} connections`,
+  );
+  console.log(
+    `node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}, database ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}\n`,
+  );
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minimovie-bench-'));
+  const load = createLoadRunner();
+  let subject: Awaited<ReturnType<typeof startSubject>> | undefined;
+  try {
+    subject = await startSubject(dataDir);
+    const rows: Row[] = [];
+    for (const scenario of selected) {
+      process.stderr.write(`${scenario.name}: ${scenario.description}\n`);
+      rows.push(await runScenario(scenario, subject, load));
+    }
+    console.log('');
+    printTable(rows);
+    const problems = rows.flatMap((r) => [
+      ...r.subject.problems.map((p) => `${r.scenario} (minimovie): ${p}`),
+      ...r.baseline.problems.map((p) => `${r.scenario} (baseline): ${p}`),
+    ]);
+    if (problems.length > 0) {
+      console.log(`\nProblems during the run:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await load.close();
+    await subject?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  return 1;
+});
