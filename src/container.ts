@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from './config/config.ts';
+import { createMetrics, type Metrics } from './clients/telemetry/metrics.ts';
 import { createTmdbClient } from './clients/tmdb/tmdb-api.client.ts';
 import type { TmdbClient } from './clients/tmdb/tmdb.client.ts';
 import { tmdbConfigFrom } from './clients/tmdb/tmdb.config.ts';
@@ -35,6 +36,8 @@ export interface Container {
   readonly auth: AuthComponents;
   /** Users and account deletion. */
   readonly users: UsersService;
+  /** OpenTelemetry metrics: Prometheus text at /metrics, OTLP push when configured. */
+  readonly metrics: Metrics;
   /** The one TMDB client (live HTTP or the built-in demo catalog). */
   readonly tmdb: TmdbClient;
   /** Movie, series, season, episode, person and search pages. */
@@ -95,8 +98,13 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   }
   for (const purger of auth.purgers) expiredRows.register(purger);
 
+  const metrics = createMetrics({
+    serviceName: config.otel.serviceName,
+    otlp: config.otel.enabled && config.otel.endpoint ? { endpoint: config.otel.endpoint, headers: config.otel.headers } : undefined,
+  });
   const tmdbConfig = tmdbConfigFrom(config);
   const tmdb = createTmdbClient({
+    metrics: metrics.tmdb,
     transport: overrides.tmdbTransport ?? createTmdbTransport(tmdbConfig),
     config: tmdbConfig,
     clock,
@@ -121,10 +129,11 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     cleanup,
     auth,
     users: auth.users,
+    metrics,
     tmdb,
     catalog,
     close() {
-      closed ??= Promise.allSettled([jobs.close(), tmdb.close()]).then(() => database.close());
+      closed ??= Promise.allSettled([jobs.close(), tmdb.close(), metrics.shutdown()]).then(() => database.close());
       return closed;
     },
   };

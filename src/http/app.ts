@@ -17,6 +17,7 @@ import { buildOrderedSerializer } from './plugins/ordered-serializer.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
 import { accountRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
 import { catalogSchemas } from './schemas/catalog.schemas.ts';
 import { ErrorSchema } from './schemas/common.schemas.ts';
 
@@ -80,8 +81,16 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  // One access-log line per request, instead of Fastify's two.
+  // One access-log line per request, instead of Fastify's two, and the request metrics.
+  const routeLabels = new Map<string, string>();
   app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    let endpoint = route === undefined ? 'unknown' : routeLabels.get(route);
+    if (endpoint === undefined && route !== undefined) {
+      endpoint = route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      routeLabels.set(route, endpoint);
+    }
+    container.metrics.httpRequest({ method: request.method, endpoint: endpoint ?? 'unknown', statusCode: reply.statusCode, durationSeconds: reply.elapsedTime / 1000 });
     request.log.info(
       {
         method: request.method,
@@ -121,8 +130,10 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
+  // Origins match exactly but case-insensitively, as in the Go service (§3.4).
+  const allowedOrigins = new Set(config.corsOrigins.map((o) => o.toLowerCase()));
   await app.register(cors, {
-    origin: config.corsOrigins.map((o) => o.toLowerCase()).length > 0 ? [...config.corsOrigins] : false,
+    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin.toLowerCase())),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'MM-Cache-Bypass', 'Accept'],
     exposedHeaders: ['ETag', 'X-Cache', 'X-Request-Id', 'Retry-After'],
@@ -150,6 +161,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   }
 
   await app.register(healthRoutes, { container });
+  await app.register(metricsRoutes, { metrics: container.metrics, token: config.metricsToken });
   await app.register(accountRoutes, { auth: container.auth, rateLimitPerMinute: opts.disableRateLimit ? undefined : config.auth.rateLimitPerMinute });
   await app.register(catalogRoutes, {
     catalog: container.catalog,

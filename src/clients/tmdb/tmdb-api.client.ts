@@ -304,21 +304,32 @@ export function createTmdbClient(deps: TmdbClientDeps): TmdbClient {
       release();
       throw new TmdbTimeoutError(`TMDB call passed its deadline: ${path}`, endpoint);
     }
-    const timeout = AbortSignal.timeout(attemptMs);
+    // One controller per attempt, fed by the flight's signal and our own timer: unlike
+    // AbortSignal.timeout, the timer is cleared as soon as the answer is in.
+    const attemptController = new AbortController();
+    const onFlightAbort = () => attemptController.abort(signal.reason);
+    signal.addEventListener('abort', onFlightAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attemptController.abort(new Error('TMDB attempt timed out'));
+    }, attemptMs);
     const started = performance.now();
     let res: TmdbResponse;
     try {
-      res = await transport.request({ path, query: spec.query, signal: AbortSignal.any([signal, timeout]) });
+      res = await transport.request({ path, query: spec.query, signal: attemptController.signal });
     } catch (err) {
       record(endpoint, 'error', 0, started);
       if (signal.aborted) throw closedError(endpoint);
-      if (timeout.aborted || (err instanceof TmdbTransportError && err.reason !== 'network')) {
+      if (timedOut || (err instanceof TmdbTransportError && err.reason !== 'network')) {
         const error = new TmdbTimeoutError(`TMDB call timed out after ${Math.round(attemptMs)} ms: ${path}`, endpoint, { cause: err });
         return { ok: false, error, delayMs: backoff(attempt), timedOut: true };
       }
       const error = new TmdbUnavailableError(`TMDB unreachable: ${path}`, endpoint, 'network', UNAVAILABLE_RETRY_AFTER_S, { cause: err });
       return { ok: false, error, delayMs: backoff(attempt), timedOut: false };
     } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onFlightAbort);
       release();
     }
 
