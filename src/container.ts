@@ -6,6 +6,10 @@ import type { TmdbClient } from './clients/tmdb/tmdb.client.ts';
 import { tmdbConfigFrom } from './clients/tmdb/tmdb.config.ts';
 import { createTmdbTransport } from './clients/tmdb/tmdb-transport.factory.ts';
 import type { TmdbTransport } from './clients/tmdb/tmdb.transport.ts';
+import { createPeopleRepository } from './data/repositories/people.repository.ts';
+import { createAgesService, type AgesService } from './modules/ages/ages.service.ts';
+import { createPeopleDatesCache } from './modules/ages/people-dates.cache.ts';
+import { createPeopleWriter, type PeopleWriter } from './modules/ages/people-writer.ts';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.ts';
 import { createSeasonCastCache } from './modules/catalog/season-cast.cache.ts';
 import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './data/db.ts';
@@ -19,6 +23,11 @@ import { createExpiredRowsRegistry } from './modules/maintenance/expired-rows.re
 import type { UsersService } from './modules/users/users.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
+
+/** People whose dates are kept in memory per process (about 32 MiB of typed arrays). */
+const PEOPLE_CACHE_CAPACITY = 1_000_000;
+/** How long cached dates are trusted before the `people` table is asked again (the sync job marks changes there). */
+const PEOPLE_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Everything the API server, the worker, the CLI and the tests need, wired once. */
 export interface Container {
@@ -42,6 +51,10 @@ export interface Container {
   readonly tmdb: TmdbClient;
   /** Movie, series, season, episode, person and search pages. */
   readonly catalog: CatalogService;
+  /** Ages of every credit: the people cache, the `people` table and TMDB. */
+  readonly ages: AgesService;
+  /** Background writes of fetched people (flushed on close). */
+  readonly peopleWriter: PeopleWriter;
   /** Release every resource the container opened (job queue, database pool or PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -110,7 +123,20 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     clock,
     logger,
   });
+  const peopleRepository = createPeopleRepository(database.db);
+  const peopleWriter = createPeopleWriter({ repository: peopleRepository, logger });
+  const ages = createAgesService({
+    tmdb,
+    people: peopleRepository,
+    cache: createPeopleDatesCache({ capacity: PEOPLE_CACHE_CAPACITY, ttlMs: PEOPLE_CACHE_TTL_MS, now: () => clock.now().getTime() }),
+    writer: peopleWriter,
+    clock,
+    logger,
+    maxFetchPerRequest: config.tmdb.maxFetchPerRequest,
+    cacheEvent: (operation) => metrics.cacheEvent('person', operation),
+  });
   const catalog = createCatalogService({
+    ages,
     tmdb,
     seasonCast: createSeasonCastCache({ repository: seasonCastCache, clock, logger }),
     clock,
@@ -132,8 +158,14 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     metrics,
     tmdb,
     catalog,
+    ages,
+    peopleWriter,
     close() {
-      closed ??= Promise.allSettled([jobs.close(), tmdb.close(), metrics.shutdown()]).then(() => database.close());
+      // Pending people writes go out before the database closes, within the shutdown budget.
+      closed ??= peopleWriter
+        .close(Date.now() + Math.max(1000, config.shutdownTimeoutMs / 2))
+        .then(() => Promise.allSettled([jobs.close(), tmdb.close(), metrics.shutdown()]))
+        .then(() => database.close());
       return closed;
     },
   };

@@ -353,6 +353,19 @@ describe('errors', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
+  it('a timeout is retried only when a whole new attempt fits the deadline', async () => {
+    const { client } = makeClient({ timeoutMs: 200 });
+    fake.on('*', { hang: true, times: 1 });
+    const res = await client.movie(FROZEN, { deadline: Date.now() + 1000 });
+    expect(res.data.title).toBe('Frozen');
+    expect(fake.calls).toHaveLength(2);
+
+    fake.on('*', { hang: true, times: 1 });
+    const err = await failure(client.movie(FROZEN, { deadline: Date.now() + 350, language: 'fr-FR' }));
+    expect(err).toBeInstanceOf(TmdbTimeoutError);
+    expect(fake.calls).toHaveLength(3);
+  });
+
   it('the caller deadline cuts an attempt shorter than the timeout', async () => {
     const { client } = makeClient({ timeoutMs: 2000 });
     fake.on('*', { hang: true });

@@ -112,7 +112,8 @@ export function createTmdbClient(deps: TmdbClientDeps): TmdbClient {
   const random = deps.random ?? Math.random;
   const retry: TmdbRetryPolicy = { ...DEFAULT_TMDB_RETRY_POLICY, ...deps.retry };
   const cache = createResponseCache(config.cacheBytes);
-  const limiter = createRateLimiter({ limit: config.rateLimitPerSecond });
+  // The built-in demo catalog is in-process: TMDB's limit does not apply to it.
+  const limiter = createRateLimiter({ limit: transport.mode === 'demo' ? 0 : config.rateLimitPerSecond });
   const flights = new Map<string, Flight>();
   let closed: Promise<void> | undefined;
 
@@ -356,7 +357,7 @@ export function createTmdbClient(deps: TmdbClientDeps): TmdbClient {
       logger?.warn({ endpoint, path, retryAfter: res.headers['retry-after'], attempt }, 'TMDB rate limit hit');
       const waitMs = retryAfterMs ?? retry.rateLimitedDelayMs;
       // TMDB's limit is per client, not per request: hold back every call, not just this one.
-      limiter.pause(waitMs);
+      limiter.pause(Math.min(waitMs, retry.maxRetryAfterMs));
       const error = new TmdbUnavailableError(`TMDB rate limit hit: ${path}`, endpoint, 'rate_limited', retryAfterS ?? 1);
       return { ok: false, error, delayMs: waitMs + random() * Math.min(250, waitMs / 10), timedOut: false };
     }
