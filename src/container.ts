@@ -10,6 +10,7 @@ import { createPeopleRepository } from './data/repositories/people.repository.ts
 import { createAgesService, type AgesService } from './modules/ages/ages.service.ts';
 import { createPeopleDatesCache } from './modules/ages/people-dates.cache.ts';
 import { createPeopleWriter, type PeopleWriter } from './modules/ages/people-writer.ts';
+import { createPersonSyncService, type PersonSyncService } from './modules/ages/person-sync.service.ts';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.ts';
 import { createSeasonCastCache } from './modules/catalog/season-cast.cache.ts';
 import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './data/db.ts';
@@ -55,6 +56,8 @@ export interface Container {
   readonly ages: AgesService;
   /** Background writes of fetched people (flushed on close). */
   readonly peopleWriter: PeopleWriter;
+  /** The TMDB person-change sync (`minimovie sync` and the daily job). */
+  readonly personSync: PersonSyncService;
   /** Release every resource the container opened (job queue, database pool or PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -135,6 +138,18 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     maxFetchPerRequest: config.tmdb.maxFetchPerRequest,
     cacheEvent: (operation) => metrics.cacheEvent('person', operation),
   });
+  const personSync = createPersonSyncService({
+    tmdb,
+    people: peopleRepository,
+    syncJobs,
+    database,
+    clock,
+    logger,
+    defaults: { start: config.sync.startDate, end: config.sync.endDate },
+    onPeopleChanged: async (ids) => {
+      ages.forget(ids);
+    },
+  });
   const catalog = createCatalogService({
     ages,
     tmdb,
@@ -160,6 +175,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     catalog,
     ages,
     peopleWriter,
+    personSync,
     close() {
       // Pending people writes go out before the database closes, within the shutdown budget.
       closed ??= peopleWriter

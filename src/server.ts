@@ -28,8 +28,9 @@ export async function startServer(baseConfig: Config): Promise<RunningServer> {
   let worker: Worker | undefined;
   try {
     app = await buildApp(container);
-    if (config.worker.inProcess) worker = await startWorker(container);
     await app.listen({ port: config.port, host: config.host });
+    // After listen: the API answers while pg-boss starts (on a cold PGlite that takes up to a second).
+    if (config.worker.inProcess) worker = await startWorker(container);
   } catch (err) {
     await worker?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);

@@ -4,6 +4,7 @@ import { cleanupCommand } from './cleanup.command.ts';
 import { migrateCommand } from './migrate.command.ts';
 import { serveCommand } from './serve.command.ts';
 import { tokenCommand } from './token.command.ts';
+import { syncCommand } from './sync.command.ts';
 import { workerCommand } from './worker.command.ts';
 
 export interface CliContext {
@@ -24,4 +25,4 @@ export interface CliCommand {
 }
 
 /** Every `minimovie` sub-command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [serveCommand, migrateCommand, tokenCommand, workerCommand, cleanupCommand];
+export const commands: CliCommand[] = [serveCommand, migrateCommand, tokenCommand, workerCommand, cleanupCommand, syncCommand];

@@ -170,6 +170,8 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       cacheMaxAge: config.cacheMaxAge,
       cacheBytes: Math.min(64 * 1024 * 1024, Math.floor(config.tmdb.cacheBytes / 4)),
       ttlMs: RENDERED_PAGE_TTL_MS,
+      // The same clock as the ages and the TMDB cache, so a page never outlives the date its ages were computed for.
+      now: () => container.clock.now().getTime(),
     }),
   });
 

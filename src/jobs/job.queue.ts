@@ -47,6 +47,10 @@ export interface JobQueue {
    * Queue a job. Works on API nodes without a worker: pg-boss starts on first
    * use, without schedules or maintenance. Resolves with the job id, or `null`
    * when the queue's policy (or a singleton key) refused a duplicate.
+   *
+   * Call it after the transaction that made the job necessary has committed,
+   * never inside one: pg-boss uses its own connection, so on PGlite (a single
+   * connection) the send waits for the open transaction forever.
    */
   send<N extends JobName>(name: N, data: JobPayloads[N], options?: SendJobOptions): Promise<string | null>;
   /** Start consuming every queue and keep the schedules in the database in line with `handlers`. */
@@ -77,6 +81,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   let current: { boss: PgBoss; role: Role } | undefined;
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
+  const sending = new Set<Promise<unknown>>();
 
   // Starting, swapping and stopping the pg-boss instance take turns, so a send never sees a half-started or stopped one.
   function serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -88,7 +93,9 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   async function stopCurrent(timeoutMs: number): Promise<void> {
     const running = current;
     current = undefined;
-    if (running) await running.boss.stop({ graceful: true, timeout: timeoutMs });
+    if (!running) return;
+    await Promise.allSettled([...sending]);
+    await running.boss.stop({ graceful: true, timeout: timeoutMs });
   }
 
   function assertOpen(): void {
@@ -102,7 +109,13 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
         current ??= { boss: await startBoss(database, 'producer', DEFAULT_TIMINGS, logger), role: 'producer' };
         return current.boss;
       });
-      return boss.send(name, data, options);
+      const sent = boss.send(name, data, options);
+      sending.add(sent);
+      try {
+        return await sent;
+      } finally {
+        sending.delete(sent);
+      }
     },
 
     work(handlers, options = {}) {

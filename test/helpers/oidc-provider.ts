@@ -324,7 +324,7 @@ export async function startFakeGoogleAndApple(publicUrl: string): Promise<{ goog
       kind: 'google',
       clients: [
         { clientId: 'minimovie-web.apps.googleusercontent.com', redirectUris: [`${publicUrl}/auth/google/callback`] },
-        { clientId: 'minimovie-ios.apps.googleusercontent.com', redirectUris: ['com.googleusercontent.apps.minimovie-ios:/oauth'], responseTypes: ['code id_token'] },
+        { clientId: 'minimovie-ios.apps.googleusercontent.com', redirectUris: ['https://ios.invalid/google'], responseTypes: ['code id_token'] },
         { clientId: 'someone-else.apps.googleusercontent.com', redirectUris: ['https://else.invalid/cb'], responseTypes: ['code id_token'] },
       ],
     }),

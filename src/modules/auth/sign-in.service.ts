@@ -301,7 +301,7 @@ export function createSignInService(deps: SignInDeps): SignInService {
         if (!consumed.ok) return { ok: false, error: consumed.reason, sessionId: consumed.row?.sessionId ?? null };
         const row = consumed.row;
         if (!safeEqual(pkceChallenge(codeVerifier), row.codeChallenge)) return { ok: false, error: 'verifier', sessionId: null };
-        const user = await users.getUser(row.userId);
+        const user = await users.getUser(row.userId, tx);
         if (!user) return { ok: false, error: 'unknown', sessionId: null };
         const grant = await sessions.grant(user, row.provider, tx);
         await flow.attachSession(row.id, grant.sessionId, tx);

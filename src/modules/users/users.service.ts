@@ -30,7 +30,7 @@ export interface UsersService {
   /** Users with this e-mail address (case-insensitive); for the operator CLI. */
   findByEmail(email: string): Promise<UserRecord[]>;
   createLocalUser(email: string, displayName: string | undefined): Promise<UserRecord>;
-  getUser(userId: string): Promise<UserRecord | undefined>;
+  getUser(userId: string, tx?: DbOrTx): Promise<UserRecord | undefined>;
   /**
    * Delete a user and, through ON DELETE CASCADE, every row they own, in one
    * transaction. Apple refresh tokens are first moved to the revocation queue,
@@ -85,7 +85,7 @@ export function createUsersService(deps: UsersServiceDeps): UsersService {
 
     createLocalUser: (email, displayName) => users.create({ email, displayName: displayName ?? null }),
 
-    getUser: (userId) => users.findById(userId),
+    getUser: (userId, tx) => users.findById(userId, tx),
 
     async deleteUser(userId) {
       const { deleted, revocations } = await transact((tx) => deleteWithin(userId, tx));
