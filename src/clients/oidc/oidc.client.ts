@@ -102,7 +102,7 @@ export function createOidcClient(opts: OidcClientOptions): OidcClient {
     return config;
   }
 
-  async function verify(jwt: string, audience: readonly string[], extra: { maxTokenAge?: number } = {}): Promise<JWTPayload> {
+  async function verify(jwt: string, audience: readonly string[], extra: { maxTokenAge?: number; requiredClaims?: string[] } = {}): Promise<JWTPayload> {
     const { jwks } = await discover();
     try {
       const { payload } = await jwtVerify(jwt, jwks, {
@@ -111,7 +111,7 @@ export function createOidcClient(opts: OidcClientOptions): OidcClient {
         algorithms: ID_TOKEN_ALGS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: opts.clock.now(),
-        requiredClaims: ['sub', 'exp', 'iat'],
+        requiredClaims: extra.requiredClaims ?? ['sub', 'exp', 'iat'],
         ...(extra.maxTokenAge === undefined ? {} : { maxTokenAge: extra.maxTokenAge }),
       });
       return payload;
@@ -207,7 +207,8 @@ export function createOidcClient(opts: OidcClientOptions): OidcClient {
     },
 
     async verifyProviderJwt(jwt, { audience, maxTokenAgeSeconds }) {
-      return verify(jwt, audience, { maxTokenAge: maxTokenAgeSeconds });
+      // Notifications carry no top-level `sub`; their age is bounded by `iat`.
+      return verify(jwt, audience, { maxTokenAge: maxTokenAgeSeconds, requiredClaims: ['iat'] });
     },
   };
 }

@@ -39,7 +39,7 @@ export function createPeopleRepository(db: DbOrTx): PeopleRepository {
         const rows = await tx
           .select({ id: people.id, name: people.name, dateOfBirth: people.dateOfBirth, dateOfDeath: people.dateOfDeath, fetched: people.fetched })
           .from(people)
-          .where(inArray(people.id, ids.slice(i, i + CHUNK) as number[]));
+          .where(inArray(people.id, ids.slice(i, i + CHUNK)));
         out.push(...rows);
       }
       return out;

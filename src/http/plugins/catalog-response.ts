@@ -68,7 +68,7 @@ export function createCatalogResponder(opts: CatalogResponderOptions): CatalogRe
       return true;
     },
     send(request, reply, served) {
-      const body = String(reply.serialize(served.body));
+      const body = reply.serialize(served.body) as string;
       const page: Rendered = { body, etag: strongEtag(body) };
       if (pages && served.cache !== 'STALE' && served.complete !== false) {
         const t = now();
