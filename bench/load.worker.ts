@@ -33,7 +33,7 @@ if (!port) throw new Error('load.worker.ts must run as a worker thread');
 
 port.on('message', (job: LoadJob) => {
   void run(job).then(
-    (result) => port.postMessage(result, [result.latencies.buffer]),
+    (result) => port.postMessage(result, [result.latencies.buffer as ArrayBuffer]),
     (err: unknown) => port.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) }),
   );
 });

@@ -45,23 +45,34 @@ const settings = {
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-/** Runs load jobs on the worker thread, one at a time. */
+/**
+ * Runs load jobs on a worker thread, one at a time. The worker is TypeScript;
+ * Node 20 does not apply `--import tsx` to workers, so a tiny bootstrap
+ * registers tsx inside the worker before importing it.
+ */
 function createLoadRunner() {
-  const worker = new Worker(new URL('./load.worker.ts', import.meta.url));
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./load.worker.ts', import.meta.url).href;
+  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
   let nextId = 1;
+  let failure: Error | undefined;
   const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
+  const failAll = (err: Error) => {
+    failure ??= err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
   worker.on('message', (msg: LoadResult | { id: number; error: string }) => {
     const p = pending.get(msg.id);
     pending.delete(msg.id);
-    if ('error' in msg) p?.reject(new Error(msg.error));
+    if ('error' in msg) p?.reject(new Error(`load generator: ${msg.error}`));
     else p?.resolve(msg);
   });
-  worker.on('error', (err) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  });
+  worker.on('error', (err) => failAll(new Error(`load generator failed: ${err.message}`)));
+  worker.on('exit', (code) => failAll(new Error(`load generator exited with code ${code}`)));
   return {
     run(job: Omit<LoadJob, 'id'>): Promise<LoadResult> {
+      if (failure) return Promise.reject(failure);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });

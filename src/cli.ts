@@ -34,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[] = [];
   try {
     const parsed = parseArgs({
       args: rest,
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     });
     values = parsed.values;
+    positionals = parsed.positionals;
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${commandHelp(cmd)}`);
     return 2;
@@ -63,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    return await cmd.run({ config, options: values });
+    return await cmd.run({ config, options: values, positionals });
   } catch (err) {
     if (err instanceof CliError) {
       console.error(`minimovie ${cmd.name}: ${err.message}`);

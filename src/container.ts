@@ -1,12 +1,15 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from './config/config.ts';
 import { createMetrics, type Metrics } from './clients/telemetry/metrics.ts';
+import { createLlmClient } from './clients/llm/anthropic.client.ts';
 import { createTmdbClient } from './clients/tmdb/tmdb-api.client.ts';
 import type { TmdbClient } from './clients/tmdb/tmdb.client.ts';
 import { tmdbConfigFrom } from './clients/tmdb/tmdb.config.ts';
 import { createTmdbTransport } from './clients/tmdb/tmdb-transport.factory.ts';
 import type { TmdbTransport } from './clients/tmdb/tmdb.transport.ts';
 import { createPeopleRepository } from './data/repositories/people.repository.ts';
+import { createInterestingInfoRepository } from './data/repositories/interesting-info.repository.ts';
+import { createInterestingService, type InterestingService } from './modules/interesting/interesting.service.ts';
 import { createAgesService, type AgesService } from './modules/ages/ages.service.ts';
 import { createPeopleDatesCache } from './modules/ages/people-dates.cache.ts';
 import { createPeopleWriter, type PeopleWriter } from './modules/ages/people-writer.ts';
@@ -58,6 +61,8 @@ export interface Container {
   readonly peopleWriter: PeopleWriter;
   /** The TMDB person-change sync (`minimovie sync` and the daily job). */
   readonly personSync: PersonSyncService;
+  /** LLM facts about people (`/interesting/person/{id}`); disabled without `ANTHROPIC_API_KEY`. */
+  readonly interesting: InterestingService;
   /** Release every resource the container opened (job queue, database pool or PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -138,6 +143,22 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     maxFetchPerRequest: config.tmdb.maxFetchPerRequest,
     cacheEvent: (operation) => metrics.cacheEvent('person', operation),
   });
+  const { llm } = config;
+  const interesting = createInterestingService({
+    llm: llm.apiKey
+      ? createLlmClient({ apiKey: llm.apiKey, baseUrl: llm.baseUrl, model: llm.model, maxTokens: llm.maxTokens, timeoutMs: llm.timeoutMs })
+      : undefined,
+    repository: createInterestingInfoRepository(database.db),
+    clock,
+    logger,
+    metrics: metrics.augur,
+    cacheEvent: (operation) => metrics.cacheEvent('interesting_info', operation),
+    minConfidence: llm.minConfidence,
+    maxRetries: llm.maxRetries,
+    ttlMs: llm.ttlDays * 24 * 60 * 60 * 1000,
+    timeoutMs: llm.timeoutMs,
+  });
+  expiredRows.register({ table: 'interesting_info', purgeExpired: (now) => interesting.purgeExpired(now) });
   const personSync = createPersonSyncService({
     tmdb,
     people: peopleRepository,
@@ -148,6 +169,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     defaults: { start: config.sync.startDate, end: config.sync.endDate },
     onPeopleChanged: async (ids) => {
       ages.forget(ids);
+      await interesting.expirePeople(ids);
     },
   });
   const catalog = createCatalogService({
@@ -176,11 +198,12 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     ages,
     peopleWriter,
     personSync,
+    interesting,
     close() {
       // Pending people writes go out before the database closes, within the shutdown budget.
       closed ??= peopleWriter
         .close(Date.now() + Math.max(1000, config.shutdownTimeoutMs / 2))
-        .then(() => Promise.allSettled([jobs.close(), tmdb.close(), metrics.shutdown()]))
+        .then(() => Promise.allSettled([jobs.close(), tmdb.close(), metrics.shutdown(), interesting.close()]))
         .then(() => database.close());
       return closed;
     },

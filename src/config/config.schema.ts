@@ -83,6 +83,7 @@ export const ENV_SPECS = {
   AUGUR_MAX_RETRIES: spec({ group: 'Interesting facts', parser: int({ min: 0, max: 10 }), default: 1, doc: 'Extra attempts when the model output is unusable.', example: '1' }),
   AUGUR_MIN_CONFIDENCE: spec({ group: 'Interesting facts', parser: float({ min: 0, max: 1 }), default: 0.65, doc: 'Facts below this confidence are dropped.', example: '0.65' }),
   AUGUR_TIMEOUT: spec({ group: 'Interesting facts', parser: int({ min: 1, max: 3600 }), default: 60, unit: 'seconds', doc: 'Deadline of the interesting-facts route (Go name, unit kept).', example: '60' }),
+  INTERESTING_INFO_TTL_DAYS: spec({ group: 'Interesting facts', parser: int({ min: 1, max: 3650 }), default: 30, unit: 'days', doc: 'How long stored facts about a person are served before the LLM is asked again (they also expire when the sync sees the person change).', example: '30' }),
 } as const;
 
 export type EnvKey = keyof typeof ENV_SPECS;

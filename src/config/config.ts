@@ -70,6 +70,8 @@ export interface Config {
     readonly maxRetries: number;
     readonly minConfidence: number;
     readonly timeoutMs: number;
+    /** `INTERESTING_INFO_TTL_DAYS`: lifetime of a stored `interesting_info` row. */
+    readonly ttlDays: number;
   };
   /** Non-fatal problems found while reading the environment (logged at startup). */
   readonly warnings: readonly string[];
@@ -208,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRetries: v.AUGUR_MAX_RETRIES,
       minConfidence: v.AUGUR_MIN_CONFIDENCE,
       timeoutMs: v.AUGUR_TIMEOUT * 1000,
+      ttlDays: v.INTERESTING_INFO_TTL_DAYS,
     },
     warnings,
   };

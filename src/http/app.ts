@@ -10,11 +10,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Container } from '../container.ts';
 import { AppError, errorBody } from '../shared/errors.ts';
 import { redactUrl } from '../shared/logger.ts';
-import { authPlugin } from './plugins/auth.plugin.ts';
+import { authPlugin, noStoreIfPrivate } from './plugins/auth.plugin.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.plugin.ts';
 import { createCatalogResponder } from './plugins/catalog-response.ts';
 import { buildOrderedSerializer } from './plugins/ordered-serializer.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
+import { interestingRoutes } from './routes/interesting.routes.ts';
 import { accountRoutes } from './routes/auth.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
@@ -55,7 +56,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Bad percent-encoding and over-long path parameters are answered by the router itself; route them through our error shape.
     frameworkErrors: (error, request, reply) => {
-      void sendError(error, request, reply.header('x-request-id', request.id));
+      void sendError(error, request, noStoreIfPrivate(request.url, reply.header('x-request-id', request.id)));
     },
     ajv: { customOptions: { keywords: ['x-error-code', 'x-error-message'], allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -125,6 +126,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
         { name: 'auth', description: 'Sign in with Google and Apple, sessions, Apple server notifications' },
         { name: 'me', description: "The signed-in user's account" },
         { name: 'catalog', description: 'Movies, series, seasons, episodes, people and search' },
+        { name: 'interesting', description: 'LLM facts about people (needs ANTHROPIC_API_KEY)' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
@@ -139,6 +141,8 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     exposedHeaders: ['ETag', 'X-Cache', 'X-Request-Id', 'Retry-After'],
     credentials: false,
     maxAge: 300,
+    // §3.4: the preflight answer is a 200 (some older clients reject a 204).
+    optionsSuccessStatus: 200,
     strictPreflight: false,
   });
 
@@ -174,6 +178,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       now: () => container.clock.now().getTime(),
     }),
   });
+  await app.register(interestingRoutes, { interesting: container.interesting, requestTimeoutMs: config.llm.timeoutMs });
 
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json').send(app.swagger()));
   await app.register(scalar, {

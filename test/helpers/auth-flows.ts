@@ -81,7 +81,7 @@ export async function signInRedirect(t: TestApp, provider: FakeProvider, login: 
   expect(code, r.location).toBeTruthy();
   const res = await redeem(t, code!, r.verifier);
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { accessToken: string; tokenType: 'Bearer'; expiresAt: string; user: { id: string; email: string | null; displayName: string | null } };
+  return res.json<{ accessToken: string; tokenType: 'Bearer'; expiresAt: string; user: { id: string; email: string | null; displayName: string | null } }>();
 }
 
 export async function issueNonce(t: TestApp): Promise<string> {

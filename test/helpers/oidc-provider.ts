@@ -305,7 +305,7 @@ export async function startFakeProvider(opts: FakeProviderOptions): Promise<Fake
         if (opts.kind === 'apple' && req.method === 'POST' && (path === '/auth/token' || path === '/auth/revoke')) {
           if (!(await appleClientAuth(req, res, path === '/auth/token' ? 'token' : 'revocation'))) return;
         }
-        callback(req, res);
+        void callback(req, res);
       } catch (err) {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(String(err));

@@ -40,7 +40,7 @@ async function identityRow(sub: string) {
 async function signInApple(account: ReturnType<typeof acct>) {
   const res = await signInNative(t, p.apple, account, { hashNonce: true, withCode: true });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { accessToken: string; user: { id: string } };
+  return res.json<{ accessToken: string; user: { id: string } }>();
 }
 
 describe('Apple server-to-server notifications', () => {
@@ -139,6 +139,8 @@ describe('Apple token revocation', () => {
       await t.container.db.execute(sql`select id, refresh_token_enc from apple_token_revocations where refresh_token_enc = ${enc}`),
     );
     expect(row).toBeDefined();
+    // The apple-revoke job was queued for it (the worker is off in tests; the job is run by hand below).
+    expect(await count(t, sql`select count(*)::int as n from pgboss.job where name = 'apple-revoke' and data->>'revocationId' = ${row!.id}`)).toBe(1);
 
     // Apple is down: the attempt fails, the row stays for a retry.
     await expect(t.container.auth.appleRevocations.processRevocation(row!.id)).rejects.toThrow();

@@ -53,7 +53,7 @@ async function ok(url: string): Promise<Json> {
   return res.json();
 }
 
-const ids = (list: { id: number }[]) => list.map((p) => p.id);
+const ids = (list: Json[]): number[] => list.map((p) => p.id as number);
 /** Age fields belong to the Ages module; these tests check everything else about a credit person. */
 const AGE_KEYS = new Set(['birthday', 'deathday', 'currentAge', 'ageAtRelease', 'ageRange']);
 const withoutAges = (person: Record<string, unknown>) => Object.fromEntries(Object.entries(person).filter(([k]) => !AGE_KEYS.has(k)));

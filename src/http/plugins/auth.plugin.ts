@@ -45,6 +45,12 @@ export function readBearerToken(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** Mark a reply `no-store` when it answers an /auth or /me URL (also used for the router's own errors, which run no hooks). */
+export function noStoreIfPrivate<R extends { header(name: string, value: string): unknown }>(url: string, reply: R): R {
+  if (isPrivatePath(url)) reply.header('cache-control', 'no-store');
+  return reply;
+}
+
 const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
 /** Sessions come only in the Authorization header: a cookie would make them usable cross-site (CSRF). */
@@ -55,8 +61,9 @@ function readAuthorizationBearer(request: FastifyRequest): string | undefined {
 }
 
 /** Sign-in and account responses carry tokens and personal data: never cache them anywhere. */
-function isPrivatePath(url: string): boolean {
-  return url.startsWith('/auth/') || url === '/me' || url.startsWith('/me/') || url.startsWith('/me?');
+export function isPrivatePath(url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  return path === '/auth' || path.startsWith('/auth/') || path === '/me' || path.startsWith('/me/');
 }
 
 export interface AuthPluginOptions {
@@ -86,8 +93,10 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (!principal || principal.kind !== 'user') throw new AppError(401, 'SESSION_INVALID', 'Sign in first: send Authorization: Bearer <session token>');
       request.principal = principal;
     });
-    app.addHook('onRequest', async (request, reply) => {
-      if (isPrivatePath(request.url)) void reply.header('cache-control', 'no-store');
+    // onSend, not onRequest: it also covers 404s, 405s and the router's own errors (bad encoding, long parameters).
+    app.addHook('onSend', async (request, reply, payload) => {
+      noStoreIfPrivate(request.url, reply);
+      return payload;
     });
   },
   { name: 'minimovie-auth' },

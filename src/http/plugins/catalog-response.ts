@@ -34,11 +34,15 @@ export function strongEtag(body: string): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
-/** True when `If-None-Match` lists this ETag (or `*`). Weak comparison is not used: our ETags are strong. */
+/**
+ * True when `If-None-Match` lists this ETag (or `*`). If-None-Match uses the weak comparison
+ * (RFC 9110 §13.1.2), so `W/"x"` matches our `"x"`: proxies that compress a response weaken its ETag.
+ */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim() === etag);
+  const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+  return header.split(',').some((tag) => opaque(tag.trim()) === opaque(etag));
 }
 
 /**

@@ -57,7 +57,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, 
   let notificationLimit: onRequestAsyncHookHandler | undefined;
   if (rateLimitPerMinute !== undefined && app.hasDecorator('rateLimit')) {
     const shared = app.rateLimit({ max: rateLimitPerMinute, timeWindow: 60_000 }) as unknown as onRequestAsyncHookHandler;
-    notificationLimit = app.rateLimit({ max: rateLimitPerMinute * 10, timeWindow: 60_000 }) as unknown as onRequestAsyncHookHandler;
+    notificationLimit = app.rateLimit({ max: rateLimitPerMinute * 10, timeWindow: 60_000 });
     app.addHook('onRequest', async function authRateLimit(request, reply) {
       if (request.routeOptions.url === '/auth/apple/notifications') return;
       return shared.call(this, request, reply);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -88,6 +89,9 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
 
   function context(request: FastifyRequest, query: LocaleQueryT): CatalogContext {
     const signal = AbortSignal.timeout(opts.requestTimeoutMs);
+    // Every TMDB call of the request (the title, its collection, up to MAX_TMDB_FETCH_PER_REQUEST people) listens
+    // on this signal until it settles; more than 10 is normal, not a leak, so no MaxListenersExceededWarning.
+    setMaxListeners(0, signal);
     return {
       language: normalizeLanguage(query.language),
       region: (query.region ?? 'US').toUpperCase(),

@@ -5,7 +5,14 @@ describe('day numbers', () => {
   it.each(['1970-01-01', '1805-04-02', '2000-02-29', '2099-12-31', '0001-01-01'])('round-trips %s', (d) => {
     expect(fromDayNumber(toDayNumber(d))).toBe(d);
   });
-  it.each(['', '2023-02-30', '1980-5-17', 'nonsense!!', undefined, null])('stores %j as unknown', (d) => {
+  it('matches the Date-based day count over four centuries', () => {
+    for (let days = -150_000; days <= 50_000; days += 7) {
+      const iso = new Date(days * 86_400_000).toISOString().slice(0, 10);
+      expect(toDayNumber(iso)).toBe(days);
+      expect(fromDayNumber(days)).toBe(iso);
+    }
+  });
+  it.each(['', '2023-02-30', '1900-02-29', '2023-13-01', '1980-5-17', 'nonsense!!', undefined, null])('stores %j as unknown', (d) => {
     expect(fromDayNumber(toDayNumber(d))).toBeUndefined();
   });
 });

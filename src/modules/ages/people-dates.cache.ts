@@ -31,24 +31,52 @@ export interface PeopleDatesCache {
 const EMPTY = 0;
 const TOMBSTONE = -1;
 const NO_DATE = -2_147_483_648;
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-/** `YYYY-MM-DD` → days since the epoch, or NO_DATE for anything else. */
-export function toDayNumber(date: string | undefined | null): number {
-  if (!date || date.length !== 10) return NO_DATE;
-  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
-  const ms = new Date(0).setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-  if (!Number.isFinite(ms)) return NO_DATE;
-  const days = Math.round(ms / DAY_MS);
-  // Round-trip check rejects impossible dates such as 2023-02-30 (stored as unknown).
-  return fromDayNumber(days) === date ? days : NO_DATE;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-/** Days since the epoch → `YYYY-MM-DD`. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `YYYY-MM-DD` → days since 1970-01-01, or NO_DATE for anything that is not a
+ * real calendar date. Pure arithmetic (Howard Hinnant's days_from_civil), no
+ * Date objects, because the cache converts on every read and write.
+ */
+export function toDayNumber(date: string | undefined | null): number {
+  if (!date) return NO_DATE;
+  const m = DATE.exec(date);
+  if (!m) return NO_DATE;
+  let y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeap(y) ? 29 : MONTH_DAYS[mo - 1]!)) return NO_DATE;
+  y -= mo <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Days since 1970-01-01 → `YYYY-MM-DD` (civil_from_days). */
 export function fromDayNumber(days: number): string | undefined {
   if (days === NO_DATE) return undefined;
-  return new Date(days * DAY_MS).toISOString().slice(0, 10);
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const mo = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (mo <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}`;
 }
 
 function hash(id: number): number {

@@ -16,6 +16,7 @@ import { createAppleRevocationService, type AppleRevocationService } from './app
 import { createTokenCipher, createTransactionSecrets } from './auth-crypto.ts';
 import type { Provider, Transact } from './auth.types.ts';
 import { createIdentitiesService, type IdentitiesService } from './identities.service.ts';
+import { createOperatorSessionsService, type OperatorSessionsService } from './operator-sessions.service.ts';
 import { createSessionService, type SessionService } from './sessions.service.ts';
 import { createSignInService, type ProviderRuntime, type SignInService } from './sign-in.service.ts';
 
@@ -27,6 +28,8 @@ export interface AuthComponents {
   appleNotifications: AppleNotificationsService;
   appleRevocations: AppleRevocationService;
   users: UsersService;
+  /** `minimovie sessions create|revoke`. */
+  operatorSessions: OperatorSessionsService;
   /** Which providers are configured. */
   enabledProviders: Provider[];
   /** Expired transactions, auth codes, nonces, link tokens, sessions and notification records, for the cleanup job. */
@@ -153,6 +156,7 @@ export function createAuthComponents(deps: AuthComponentsDeps): AuthComponents {
     appleNotifications,
     appleRevocations,
     users,
+    operatorSessions: createOperatorSessionsService({ users, sessions }),
     enabledProviders: (Object.keys(providers) as Provider[]).sort(),
     purgers: [
       { table: 'auth_transactions', purgeExpired: (now) => flowRepo.purgeExpiredTransactions(now) },
