@@ -9,6 +9,10 @@ export interface JobPayloads {
   cleanup: Record<string, never>;
   /** Revoke one queued Apple refresh token, or (without an id, hourly) every queued one that is due. */
   'apple-revoke': { revocationId?: string };
+  /** Fetch one person's dates that a page could not fetch within its per-request limit. */
+  'people-warmup': { id: number; name: string };
+  /** The daily TMDB person-change sync. */
+  'person-sync': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -21,6 +25,10 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueSettings } = {
   cleanup: { policy: 'exclusive', retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 15 * 60 },
   // Apple may be down for a while: back off from a minute to hours; the hourly sweep takes over after the last retry.
   'apple-revoke': { policy: 'standard', retryLimit: 8, retryDelay: 60, retryBackoff: true, expireInSeconds: 5 * 60 },
+  // `stately` with the person id as singleton key: a person is queued at most once and never fetched by two workers at the same time.
+  'people-warmup': { policy: 'stately', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 2 * 60, deleteAfterSeconds: 24 * 60 * 60 },
+  // `exclusive`: one sync queued or running; the advisory lock in the service also keeps `minimovie sync` out of its way.
+  'person-sync': { policy: 'exclusive', retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 60 * 60 },
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as readonly JobName[];

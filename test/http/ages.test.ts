@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, runMigrations, type DatabaseHandle } from '../../src/data/db.ts';
+import { createPeopleRepository } from '../../src/data/repositories/people.repository.ts';
+import { startWorker } from '../../src/worker.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { createServerDatabase, testDatabaseKind } from '../helpers/test-db.ts';
@@ -46,6 +48,40 @@ describe('age resolution on GET /movies/{id}', () => {
     const late = body.credits.cast.find((p: { id: number }) => p.id === 8800010);
     expect(late.birthday).toBeUndefined();
     expect(res.headers['x-cache']).toBeDefined();
+  });
+
+  it('queues the people beyond the limit; after the warm-up job the next request has every age', async () => {
+    t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 't', TMDB_BASE_URL: fake.baseUrl, MAX_TMDB_FETCH_PER_REQUEST: '3' } });
+    const auth = { authorization: `Bearer ${t.clientToken}` };
+    const first = (await t.app.inject({ url: '/movies/109445', headers: auth })).json();
+    const everyone = [...new Set(Object.values(first.credits as Record<string, { id: number }[]>).flat().map((p) => p.id))];
+    expect(personCalls()).toHaveLength(3);
+
+    const worker = await startWorker(t.container, { pollingIntervalSeconds: 0.5 });
+    try {
+      const people = createPeopleRepository(t.container.db);
+      const deadline = Date.now() + 25_000;
+      for (;;) {
+        const rows = await people.findMany(everyone);
+        if (rows.filter((r) => r.fetched).length === everyone.length) break;
+        if (Date.now() > deadline) throw new Error(`warm-up incomplete: ${rows.length}/${everyone.length}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await worker.stop();
+    }
+    // Each person was fetched from TMDB exactly once, by the request or by the job.
+    expect(personCalls().sort()).toEqual([...everyone].sort());
+    fake.clearCalls();
+
+    const second = (await t.app.inject({ url: '/movies/109445', headers: auth })).json();
+    expect(personCalls()).toEqual([]);
+    const withoutBirthday = Object.values(second.credits as Record<string, { id: number; birthday?: string }[]>)
+      .flat()
+      .filter((p) => !p.birthday)
+      .map((p) => p.id);
+    // 8800016 is the one person TMDB has no birthday for.
+    expect([...new Set(withoutBirthday)]).toEqual([8800016]);
   });
 
   it('fills in more ages on the next request (sliding window) and ages stay after a restart', async () => {

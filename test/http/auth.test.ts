@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/data/db.ts';
 import { createTokenCipher } from '../../src/modules/auth/auth-crypto.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 import { buildTestApp, TEST_SECRET_KEY, type TestApp } from '../helpers/build-test-app.ts';
 import {
   allSessions,
@@ -433,8 +435,18 @@ describe('linked identities', () => {
     const { linkToken } = (await t.app.inject({ method: 'POST', url: '/me/identities/link-token', headers: bearer(google.accessToken) })).json();
     const appleAccount = acct();
     const r = await redirectFlow(t, p.apple, appleAccount, { linkToken });
-    const grant = await redeem(t, r.params.get('code')!, r.verifier);
+    // Nothing is linked until the code is redeemed with the verifier of the app that started the flow:
+    // a link URL sent to someone else cannot attach their identity to this account.
+    const providersNow = async () => (await t.app.inject({ method: 'GET', url: '/me/identities', headers: bearer(google.accessToken) })).json().identities.map((i: { provider: string }) => i.provider);
+    expect(await providersNow()).toEqual(['google']);
+    expect((await redeem(t, r.params.get('code')!, pkce().verifier)).statusCode).toBe(400);
+    expect(await providersNow()).toEqual(['google']);
+
+    const r2 = await redirectFlow(t, p.apple, appleAccount, { linkToken: (await t.app.inject({ method: 'POST', url: '/me/identities/link-token', headers: bearer(google.accessToken) })).json().linkToken });
+    const grant = await redeem(t, r2.params.get('code')!, r2.verifier);
+    expect(grant.statusCode, grant.body).toBe(200);
     expect(grant.json().user.id).toBe(google.user.id);
+    expect(await providersNow()).toEqual(['google', 'apple']);
     const again = await t.app.inject({ method: 'GET', url: startUrl('apple', { redirect_uri: APP_REDIRECT, state: 's', code_challenge: pkce().challenge, code_challenge_method: 'S256', link_token: linkToken }) });
     expect(again.statusCode).toBe(400);
     expect(again.json().code).toBe('LINK_TOKEN_INVALID');
@@ -477,6 +489,43 @@ describe('linked identities', () => {
     const a = (await signInNative(t, p.apple, acct({ email }))).json();
     expect(a.user.id).not.toBe(g.user.id);
     expect(await count(t, sql`select count(*)::int as n from users where email = ${email}`)).toBe(2);
+  });
+});
+
+describe('logs', () => {
+  it('never contain tokens, codes, states, nonces or ID tokens, even at debug level and on failures', async () => {
+    let logs = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    const logged = await buildTestApp({
+      env: p.env,
+      disableRateLimit: true,
+      overrides: { database: t.container.database, clock, logger: createLogger({ level: 'debug', format: 'json', destination: sink }) },
+    });
+    const secrets: string[] = [];
+    try {
+      const r = await redirectFlow(logged, p.google, acct());
+      secrets.push(r.params.get('code')!, r.verifier, new URL(r.callback.url).searchParams.get('code')!, new URL(r.callback.url).searchParams.get('state')!);
+      const grant = (await redeem(logged, r.params.get('code')!, r.verifier)).json();
+      secrets.push(grant.accessToken);
+      await redeem(logged, r.params.get('code')!, r.verifier);
+      const nonce = await issueNonce(logged);
+      const { idToken, code } = await p.apple.nativeSignIn({ clientId: 'info.minimovie.ios', nonce, account: acct() });
+      secrets.push(nonce, idToken, code);
+      const a = (await logged.app.inject({ method: 'POST', url: '/auth/apple/native', payload: { idToken, nonce, authorizationCode: code } })).json();
+      secrets.push(a.accessToken);
+      await logged.app.inject({ method: 'POST', url: '/auth/apple/native', payload: { idToken, nonce, authorizationCode: code } });
+      await logged.app.inject({ method: 'GET', url: `/auth/session?token=${a.accessToken}`, headers: bearer(a.accessToken) });
+      await logged.app.inject({ method: 'GET', url: `/auth/google/callback?code=${secrets[0]}&state=${secrets[3]}` });
+    } finally {
+      await logged.app.close();
+    }
+    expect(logs).toContain('request completed');
+    for (const secret of secrets) expect(logs).not.toContain(secret);
   });
 });
 

@@ -167,10 +167,12 @@ describe('TMDB failures', () => {
   });
 
   it('a 5xx that clears up on retry → 200', async () => {
-    fake.on('/person/8800001', { status: 502, times: 1 });
-    const res = await get('/people/8800001');
+    fake.on('/person/7300009', { body: { id: 7300009, name: 'Back Again', combined_credits: { cast: [], crew: [] } } });
+    fake.on('/person/7300009', { status: 502, times: 1 });
+    const res = await get('/people/7300009');
     expect(res.statusCode, res.body).toBe(200);
-    expect(fake.callsTo('/person/8800001').map((c) => c.status)).toEqual([502, 200]);
+    expect(res.json().name).toBe('Back Again');
+    expect(fake.callsTo('/person/7300009').map((c) => c.status)).toEqual([502, 200]);
   });
 
   it('a hanging TMDB → 504 TMDB_TIMEOUT within the deadline', async () => {

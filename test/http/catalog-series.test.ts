@@ -33,7 +33,8 @@ beforeAll(async () => {
     const n = Number(req.params.n);
     return { body: { id: 7_800_000 + n, ...fixturePayload<Json>(`/tv/62560/season/${n}`, ['aggregate_credits']).aggregate_credits } };
   });
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl } });
+  // The timing tests measure round trips, not the client-side rate limit.
+  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl, TMDB_RATE_LIMIT: '1000' } });
 });
 afterAll(async () => {
   await t?.close();

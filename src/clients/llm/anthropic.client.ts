@@ -90,8 +90,9 @@ function toLlmError(err: unknown, signal: AbortSignal | undefined): LlmError {
   if (err instanceof APIConnectionTimeoutError) return new LlmTimeoutError(undefined, { cause: err });
   if (err instanceof APIUserAbortError || signal?.aborted) return new LlmTimeoutError(undefined, { cause: err });
   if (err instanceof APIError) {
-    const status = err.status;
-    if (status === 429 || status === 529) return new LlmRateLimitedError(retryAfterSeconds(err.headers), status, { cause: err });
+    const apiError = err as APIError<number | undefined, Headers | undefined>;
+    const status = apiError.status;
+    if (status === 429 || status === 529) return new LlmRateLimitedError(retryAfterSeconds(apiError.headers), status, { cause: err });
     if (status === 408 || status === 504) return new LlmTimeoutError(`The language model timed out (HTTP ${status})`, { cause: err });
     return new LlmError(status === undefined ? 'Could not reach the language model' : `The language model answered HTTP ${status}`, status, { cause: err });
   }

@@ -24,6 +24,7 @@ CREATE TABLE "auth_codes" (
 	"provider" text NOT NULL,
 	"code_challenge" text NOT NULL,
 	"session_id" uuid,
+	"pending_identity" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"consumed_at" timestamp with time zone

@@ -1,6 +1,8 @@
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
-import { authCodes, authNonces, authTransactions, linkTokens } from '../schema.ts';
+import { authCodes, authNonces, authTransactions, linkTokens, type PendingIdentity } from '../schema.ts';
+
+export type { PendingIdentity };
 
 export interface AuthTransactionRecord {
   id: string;
@@ -19,6 +21,8 @@ export interface AuthCodeRecord {
   provider: string;
   codeChallenge: string;
   sessionId: string | null;
+  /** Link flow: the identity to link to `userId` when the code is redeemed. */
+  pendingIdentity: PendingIdentity | null;
   expiresAt: Date;
   consumedAt: Date | null;
 }
@@ -30,7 +34,7 @@ export interface AuthFlowRepository {
   insertTransaction(t: Omit<AuthTransactionRecord, 'id' | 'consumedAt'> & { stateHash: string }, tx?: DbOrTx): Promise<void>;
   /** Mark the transaction used, atomically: only one of two concurrent callbacks wins. */
   consumeTransaction(stateHash: string, now: Date, tx?: DbOrTx): Promise<Consumed<AuthTransactionRecord>>;
-  insertCode(c: Omit<AuthCodeRecord, 'id' | 'consumedAt' | 'sessionId'> & { codeHash: string }, tx?: DbOrTx): Promise<void>;
+  insertCode(c: Omit<AuthCodeRecord, 'id' | 'consumedAt' | 'sessionId' | 'pendingIdentity'> & { codeHash: string; pendingIdentity?: PendingIdentity | null }, tx?: DbOrTx): Promise<void>;
   consumeCode(codeHash: string, now: Date, tx?: DbOrTx): Promise<Consumed<AuthCodeRecord>>;
   attachSession(codeId: string, sessionId: string, tx?: DbOrTx): Promise<void>;
   insertNonce(n: { nonceHash: string; expiresAt: Date }, tx?: DbOrTx): Promise<void>;
@@ -60,6 +64,7 @@ const codeColumns = {
   provider: authCodes.provider,
   codeChallenge: authCodes.codeChallenge,
   sessionId: authCodes.sessionId,
+  pendingIdentity: authCodes.pendingIdentity,
   expiresAt: authCodes.expiresAt,
   consumedAt: authCodes.consumedAt,
 };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -99,6 +99,18 @@ export const authTransactions = pgTable(
   (t) => [uniqueIndex('uq_auth_transactions_state_hash').on(t.stateHash), index('idx_auth_transactions_expires').on(t.expiresAt)],
 );
 
+/** An identity waiting in an auth code of the link flow. */
+export interface PendingIdentity {
+  provider: 'google' | 'apple';
+  subject: string;
+  email: string | null;
+  emailVerified: boolean | null;
+  isPrivateEmail: boolean | null;
+  displayName: string | null;
+  refreshTokenEnc: string | null;
+  refreshClientId: string | null;
+}
+
 /** One-time codes the callback hands to the app, redeemed at `POST /auth/token` with the app's PKCE verifier. */
 export const authCodes = pgTable(
   'auth_codes',
@@ -112,6 +124,13 @@ export const authCodes = pgTable(
     codeChallenge: text('code_challenge').notNull(),
     /** The session the code produced; revoked if the code is presented again. */
     sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
+    /**
+     * Link flow: the identity proven at the callback, applied to `user_id` only
+     * when the code is redeemed with the PKCE verifier. Linking at the callback
+     * would let an attacker send their own link URL to a victim and collect the
+     * victim's identity. Holds no plain secret (an Apple refresh token stays encrypted).
+     */
+    pendingIdentity: jsonb('pending_identity').$type<PendingIdentity>(),
     createdAt: tstz('created_at').notNull().defaultNow(),
     expiresAt: tstz('expires_at').notNull(),
     consumedAt: tstz('consumed_at'),

@@ -80,7 +80,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, 
         description:
           'Redirects the browser to Google or Apple with our own `state`, `nonce` and PKCE S256. The app proves itself like an OAuth public client (RFC 8252): ' +
           'it sends its own `state` and PKCE `code_challenge`, and gets a one-time `code` back at `redirect_uri`, which it redeems at `POST /auth/token` with its `code_verifier`. ' +
-          'With `link_token`, the identity is linked to the account that made the token instead.',
+          'With `link_token`, the identity is linked to the account that made the token (when the code is redeemed) and the session is for that account.',
         params: ProviderParamsSchema,
         querystring: StartQuerySchema,
         response: {
@@ -142,12 +142,15 @@ const authRoutes: FastifyPluginAsyncTypebox<AccountRoutesOptions> = async (app, 
       schema: {
         tags: ['auth'],
         summary: 'Redeem a one-time code for a session',
-        description: 'Exchanges the `code` from the redirect for a session, with the PKCE `code_verifier` the app kept. A code works once: presenting it again fails and revokes the session it produced.',
+        description:
+          'Exchanges the `code` from the redirect for a session, with the PKCE `code_verifier` the app kept. A code works once: presenting it again fails and revokes the session it produced. ' +
+          'In a link flow (`link_token` at /start) the identity is linked here, not at the callback, so that only the app that started the flow can complete it.',
         body: TokenBodySchema,
         response: {
           ...commonErrors,
           200: Type.Ref(SessionGrantSchema),
           400: errorRef('`AUTH_CODE_INVALID`, `AUTH_CODE_EXPIRED`, `AUTH_CODE_REUSED` or `CODE_VERIFIER_MISMATCH`.'),
+          409: errorRef('Link flow only: the identity is linked to another account (`IDENTITY_IN_USE`) or the account already has one of this provider (`PROVIDER_ALREADY_LINKED`).'),
           ...rateLimited,
         },
       },

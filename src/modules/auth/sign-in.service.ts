@@ -1,7 +1,7 @@
 import type { OidcClient } from '../../clients/oidc/oidc.client.ts';
 import { OidcGrantError, OidcTokenRejectedError, OidcUnavailableError } from '../../clients/oidc/oidc.errors.ts';
 import type { DbOrTx } from '../../data/db.ts';
-import type { AuthFlowRepository } from '../../data/repositories/auth-flow.repository.ts';
+import type { AuthFlowRepository, PendingIdentity } from '../../data/repositories/auth-flow.repository.ts';
 import type { IdentitiesRepository, IdentityRecord } from '../../data/repositories/identities.repository.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -128,37 +128,56 @@ export function createSignInService(deps: SignInDeps): SignInService {
     }
   }
 
-  async function storeRefreshToken(identity: IdentityRecord, v: VerifiedIdentity, tx?: DbOrTx): Promise<void> {
-    if (!v.refreshToken || !v.refreshClientId || !deps.cipher) return;
-    const run = async (t: DbOrTx) => {
-      // A newer token replaces the stored one; the old one is revoked rather than forgotten.
-      const old = await deps.appleRevocations.stash({ identityId: identity.id }, 'replaced', t);
-      await identities.setRefreshToken(identity.id, { clientId: v.refreshClientId!, refreshTokenEnc: deps.cipher!.encrypt(v.refreshToken!) }, t);
-      return old;
-    };
-    const old = tx ? await run(tx) : await transact(run);
-    await deps.appleRevocations.dispatch(old);
+  /** Keep an Apple refresh token (encrypted). Resolves with older tokens moved to the revocation queue, to dispatch after commit. */
+  async function storeRefreshToken(identity: IdentityRecord, token: { enc: string; clientId: string } | undefined, tx: DbOrTx): Promise<string[]> {
+    if (!token) return [];
+    // A newer token replaces the stored one; the old one is revoked rather than forgotten.
+    const old = await deps.appleRevocations.stash({ identityId: identity.id }, 'replaced', tx);
+    await identities.setRefreshToken(identity.id, { clientId: token.clientId, refreshTokenEnc: token.enc }, tx);
+    return old;
   }
 
-  async function link(userId: string, provider: Provider, v: VerifiedIdentity): Promise<IdentityRecord> {
-    const existing = await identities.findBySubject(provider, v.claims.subject);
+  function encryptedRefresh(v: VerifiedIdentity): { enc: string; clientId: string } | undefined {
+    if (!v.refreshToken || !v.refreshClientId || !deps.cipher) return undefined;
+    return { enc: deps.cipher.encrypt(v.refreshToken), clientId: v.refreshClientId };
+  }
+
+  /** Refuse a link that cannot succeed (read-only; `link` decides for real). */
+  async function checkLinkable(userId: string, provider: Provider, subject: string): Promise<void> {
+    const existing = await identities.findBySubject(provider, subject);
+    if (existing && existing.userId !== userId) throw AuthErrors.identityInUse();
+    if (!existing && (await identities.findByUserAndProvider(userId, provider))) throw AuthErrors.providerAlreadyLinked(provider);
+  }
+
+  async function link(userId: string, claims: IdentityClaims, refresh: { enc: string; clientId: string } | undefined, tx: DbOrTx): Promise<{ identity: IdentityRecord; revocations: string[] }> {
+    const provider = claims.provider;
+    const existing = await identities.findBySubject(provider, claims.subject, tx);
     if (existing && existing.userId !== userId) throw AuthErrors.identityInUse();
     let identity = existing;
     if (!identity) {
-      const mine = await identities.findByUserAndProvider(userId, provider);
+      const mine = await identities.findByUserAndProvider(userId, provider, tx);
       if (mine) throw AuthErrors.providerAlreadyLinked(provider);
-      identity = await identities.insert({
-        userId,
-        provider,
-        subject: v.claims.subject,
-        email: v.claims.email ?? null,
-        emailVerified: v.claims.emailVerified ?? null,
-        isPrivateEmail: v.claims.isPrivateEmail ?? null,
-      });
+      identity = await identities.insert(
+        {
+          userId,
+          provider,
+          subject: claims.subject,
+          email: claims.email ?? null,
+          emailVerified: claims.emailVerified ?? null,
+          isPrivateEmail: claims.isPrivateEmail ?? null,
+        },
+        tx,
+      );
       if (!identity) throw AuthErrors.identityInUse();
     }
-    await storeRefreshToken(identity, v);
-    return (await identities.findBySubject(provider, v.claims.subject)) ?? identity;
+    const revocations = await storeRefreshToken(identity, refresh, tx);
+    return { identity: (await identities.findBySubject(provider, claims.subject, tx)) ?? identity, revocations };
+  }
+
+  async function linkNow(userId: string, v: VerifiedIdentity): Promise<IdentityRecord> {
+    const { identity, revocations } = await transact((tx) => link(userId, v.claims, encryptedRefresh(v), tx));
+    await deps.appleRevocations.dispatch(revocations);
+    return identity;
   }
 
   async function verifyNative(provider: Provider, input: NativeInput): Promise<VerifiedIdentity> {
@@ -201,9 +220,16 @@ export function createSignInService(deps: SignInDeps): SignInService {
     };
   }
 
-  async function issueAuthCode(userId: string, provider: Provider, codeChallenge: string): Promise<string> {
+  async function issueAuthCode(userId: string, provider: Provider, codeChallenge: string, pendingIdentity?: PendingIdentity): Promise<string> {
     const code = randomToken('mmc_');
-    await flow.insertCode({ codeHash: sha256Hex(code), userId, provider, codeChallenge, expiresAt: new Date(clock.now().getTime() + AUTH_CODE_TTL_MS) });
+    await flow.insertCode({
+      codeHash: sha256Hex(code),
+      userId,
+      provider,
+      codeChallenge,
+      pendingIdentity: pendingIdentity ?? null,
+      expiresAt: new Date(clock.now().getTime() + AUTH_CODE_TTL_MS),
+    });
     return code;
   }
 
@@ -276,26 +302,40 @@ export function createSignInService(deps: SignInDeps): SignInService {
         throw err;
       }
 
-      let userId: string;
       if (t.linkUserId) {
         try {
-          await link(t.linkUserId, provider, verified);
+          await checkLinkable(t.linkUserId, provider, verified.claims.subject);
         } catch (err) {
           if (err instanceof AppError) return back({ error: 'access_denied', error_code: err.code });
           throw err;
         }
-        userId = t.linkUserId;
-      } else {
-        const { user, identity } = await signInUser(verified.claims);
-        await storeRefreshToken(identity, verified);
-        userId = user.id;
+        // The link itself waits for the code to be redeemed with the verifier (see auth_codes.pending_identity).
+        const refresh = encryptedRefresh(verified);
+        const c = verified.claims;
+        const pending: PendingIdentity = {
+          provider,
+          subject: c.subject,
+          email: c.email ?? null,
+          emailVerified: c.emailVerified ?? null,
+          isPrivateEmail: c.isPrivateEmail ?? null,
+          displayName: c.displayName ?? null,
+          refreshTokenEnc: refresh?.enc ?? null,
+          refreshClientId: refresh?.clientId ?? null,
+        };
+        return back({ code: await issueAuthCode(t.linkUserId, provider, t.codeChallenge, pending) });
       }
-      return back({ code: await issueAuthCode(userId, provider, t.codeChallenge) });
+      const { user, identity } = await signInUser(verified.claims);
+      const old = await transact((tx) => storeRefreshToken(identity, encryptedRefresh(verified), tx));
+      await deps.appleRevocations.dispatch(old);
+      return back({ code: await issueAuthCode(user.id, provider, t.codeChallenge) });
     },
 
     async redeem(code, codeVerifier) {
       const now = clock.now();
-      type Outcome = { ok: true; grant: SessionGrant & { sessionId: string } } | { ok: false; error: 'unknown' | 'used' | 'expired' | 'verifier'; sessionId: string | null };
+      type Outcome =
+        | { ok: true; grant: SessionGrant & { sessionId: string }; revocations: string[] }
+        | { ok: false; error: 'unknown' | 'used' | 'expired' | 'verifier'; sessionId: string | null }
+        | { ok: false; error: 'link'; failure: AppError };
       const outcome = await transact(async (tx): Promise<Outcome> => {
         const consumed = await flow.consumeCode(sha256Hex(code), now, tx);
         if (!consumed.ok) return { ok: false, error: consumed.reason, sessionId: consumed.row?.sessionId ?? null };
@@ -303,15 +343,37 @@ export function createSignInService(deps: SignInDeps): SignInService {
         if (!safeEqual(pkceChallenge(codeVerifier), row.codeChallenge)) return { ok: false, error: 'verifier', sessionId: null };
         const user = await users.getUser(row.userId, tx);
         if (!user) return { ok: false, error: 'unknown', sessionId: null };
+        let revocations: string[] = [];
+        if (row.pendingIdentity) {
+          const pi = row.pendingIdentity;
+          try {
+            const claims: IdentityClaims = {
+              provider: pi.provider,
+              subject: pi.subject,
+              email: pi.email ?? undefined,
+              emailVerified: pi.emailVerified ?? undefined,
+              isPrivateEmail: pi.isPrivateEmail ?? undefined,
+              displayName: pi.displayName ?? undefined,
+            };
+            const refresh = pi.refreshTokenEnc && pi.refreshClientId ? { enc: pi.refreshTokenEnc, clientId: pi.refreshClientId } : undefined;
+            revocations = (await link(user.id, claims, refresh, tx)).revocations;
+          } catch (err) {
+            if (err instanceof AppError) return { ok: false, error: 'link', failure: err };
+            throw err;
+          }
+        }
         const grant = await sessions.grant(user, row.provider, tx);
         await flow.attachSession(row.id, grant.sessionId, tx);
-        return { ok: true, grant };
+        return { ok: true, grant, revocations };
       });
       if (outcome.ok) {
+        await deps.appleRevocations.dispatch(outcome.revocations);
         const { sessionId: _sessionId, ...grant } = outcome.grant;
         return grant;
       }
       switch (outcome.error) {
+        case 'link':
+          throw outcome.failure;
         case 'used':
           // RFC 6749 §4.1.2: a code presented twice may have been stolen; whatever it produced is revoked.
           if (outcome.sessionId) await sessions.revoke(outcome.sessionId);
@@ -336,14 +398,15 @@ export function createSignInService(deps: SignInDeps): SignInService {
     async signInNative(provider, input) {
       const verified = await verifyNative(provider, input);
       const { user, identity } = await signInUser(verified.claims);
-      await storeRefreshToken(identity, verified);
+      const old = await transact((tx) => storeRefreshToken(identity, encryptedRefresh(verified), tx));
+      await deps.appleRevocations.dispatch(old);
       const { sessionId: _sessionId, ...grant } = await sessions.grant(user, provider);
       return grant;
     },
 
     async linkNative(userId, provider, input) {
       const verified = await verifyNative(provider, input);
-      return link(userId, provider, verified);
+      return linkNow(userId, verified);
     },
 
     async createLinkToken(userId) {

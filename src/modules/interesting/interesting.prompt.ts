@@ -42,6 +42,7 @@ export interface Prompt {
 
 /** Keep the name a plain one-line string: it is user input placed inside a prompt. */
 function cleanName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return name.replace(/[\u0000-\u001f\u007f<>]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
