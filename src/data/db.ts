@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -62,10 +63,19 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     };
   }
   let pglite = opts.pglite;
+  let release = () => undefined as void;
   if (!pglite) {
     const dir = opts.dataDir ?? 'memory://';
-    if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    if (!dir.startsWith('memory://')) {
+      mkdirSync(dir, { recursive: true });
+      release = lockDataDir(dir);
+    }
+    try {
+      pglite = await PGlite.create(dir);
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
   const lite = pglite;
   const db = drizzlePglite(lite, { schema }) as unknown as Db;
@@ -75,11 +85,54 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     pglite: lite,
     close: async () => {
       if (!lite.closed) await lite.close();
+      release();
     },
     ping: async () => {
       await lite.query('select 1');
     },
   };
+}
+
+export const DATA_DIR_LOCK = '.minimovie.lock';
+
+/**
+ * PGlite is a single-process database: two processes writing one folder would
+ * corrupt it. A lock file with the owner's pid keeps a second `minimovie`
+ * process out (a lock left by a dead process is taken over).
+ */
+function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, DATA_DIR_LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+        throw new Error(
+          `The embedded database in ${dir} is in use by process ${owner} (a running "minimovie serve"?). ` +
+            'Stop that process first, or set DATABASE_URL to share a PostgreSQL server between processes.',
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -157,6 +157,15 @@ describe('Apple token revocation', () => {
     expect(await t.container.auth.appleRevocations.processRevocation(row!.id)).toBe('gone');
   });
 
+  it('revokeAppleTokens(user) revokes the stored token now and forgets it', async () => {
+    const account = acct();
+    const s = await signInApple(account);
+    const token = createTokenCipher(TEST_SECRET_KEY).decrypt((await identityRow(account.sub))!.refresh_token_enc!);
+    expect(await t.container.auth.appleRevocations.revokeAppleTokens(s.user.id)).toEqual({ queued: 0 });
+    expect(p.apple.revoked.at(-1)).toEqual({ token, clientId: 'info.minimovie.ios' });
+    expect((await identityRow(account.sub))?.refresh_token_enc).toBeNull();
+  });
+
   it('the hourly sweep retries what is due', async () => {
     const account = acct();
     const s = await signInApple(account);

@@ -150,6 +150,50 @@ describe('hostile input to /auth/* (rate limit lifted)', () => {
   }, 120_000);
 });
 
+describe('input that reaches the database', () => {
+  it('control characters in the app state and in a name are refused or removed, never a 500', async () => {
+    const t = await buildTestApp({ env: p.env, disableRateLimit: true });
+    try {
+      const challenge = 'A'.repeat(43);
+      for (const state of ['%00', 'a%00b', '%0A', '%7F', '%C3%A9']) {
+        const res = await t.app.inject({ method: 'GET', url: `/auth/google/start?redirect_uri=minimovie%3A%2F%2Fauth&state=${state}&code_challenge=${challenge}&code_challenge_method=S256` });
+        expect(res.statusCode, state).toBe(400);
+        expect(res.json().code).toBe('INVALID_STATE');
+      }
+      const nonce = (await t.app.inject({ method: 'POST', url: '/auth/nonce' })).json().nonce as string;
+      const { idToken } = await p.apple.nativeSignIn({ clientId: 'info.minimovie.ios', nonce, account: { sub: 'nul-name' } });
+      const res = await t.app.inject({ method: 'POST', url: '/auth/apple/native', payload: { idToken, nonce, displayName: 'Ann\u0000 Lee\n' } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().user.displayName).toBe('Ann Lee');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('providers without configuration', () => {
+  it('answer 404 PROVIDER_DISABLED', async () => {
+    const t = await buildTestApp({ env: { PUBLIC_URL, AUTH_REDIRECT_ALLOWLIST: 'minimovie://auth' }, disableRateLimit: true });
+    try {
+      const challenge = 'A'.repeat(43);
+      for (const req of [
+        { method: 'GET' as const, url: `/auth/google/start?redirect_uri=minimovie%3A%2F%2Fauth&state=s&code_challenge=${challenge}&code_challenge_method=S256` },
+        { method: 'GET' as const, url: '/auth/apple/callback?code=x&state=y' },
+        { method: 'POST' as const, url: '/auth/apple/native', payload: { idToken: 'a.b.c', nonce: 'n' } },
+        { method: 'POST' as const, url: '/auth/apple/notifications', payload: { payload: 'a.b.c' } },
+      ]) {
+        const res = await t.app.inject(req);
+        expect(res.statusCode, req.url).toBe(404);
+        expect(res.json().code).toBe('PROVIDER_DISABLED');
+      }
+      // What does not need a provider still works.
+      expect((await t.app.inject({ method: 'POST', url: '/auth/nonce' })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('rate limit on /auth/*', () => {
   let t: TestApp;
   beforeAll(async () => {

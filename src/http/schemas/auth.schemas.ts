@@ -38,7 +38,8 @@ const shortString = (max: number, extra: Record<string, unknown> = {}) => Type.S
 export const StartQuerySchema = Type.Object(
   {
     redirect_uri: shortString(2048, { description: 'Where to send the browser back: must be on AUTH_REDIRECT_ALLOWLIST (exact match).', 'x-error-code': 'INVALID_REDIRECT_URI', examples: ['minimovie://auth'] }),
-    state: shortString(512, { description: "The app's own opaque state, echoed back unchanged.", 'x-error-code': 'INVALID_STATE' }),
+    // RFC 6749 §A.5: state is printable ASCII (VSCHAR).
+    state: Type.String({ pattern: '^[\\x20-\\x7E]{1,512}$', description: "The app's own opaque state (printable ASCII), echoed back unchanged.", 'x-error-code': 'INVALID_STATE' }),
     code_challenge: Type.String({ pattern: CODE_CHALLENGE_PATTERN, description: "The app's PKCE S256 challenge (base64url SHA-256 of its code_verifier).", 'x-error-code': 'INVALID_CODE_CHALLENGE' }),
     code_challenge_method: Type.Literal('S256', { description: 'Only S256 is accepted.', 'x-error-code': 'INVALID_CODE_CHALLENGE_METHOD' }),
     link_token: Type.Optional(shortString(200, { description: 'From `POST /me/identities/link-token`: link the identity to that account instead of signing in.', 'x-error-code': 'LINK_TOKEN_INVALID' })),

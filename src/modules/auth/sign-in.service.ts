@@ -91,14 +91,16 @@ function appleUserName(raw: string | undefined): string | undefined {
   try {
     const parsed = JSON.parse(raw) as { name?: { firstName?: unknown; lastName?: unknown } };
     const parts = [parsed.name?.firstName, parsed.name?.lastName].filter((p): p is string => typeof p === 'string' && p.trim().length > 0);
-    return parts.length > 0 ? parts.join(' ').trim().slice(0, 200) : undefined;
+    return parts.length > 0 ? cleanName(parts.join(' ')) : undefined;
   } catch {
     return undefined;
   }
 }
 
 function cleanName(name: string | undefined): string | undefined {
-  const trimmed = name?.trim();
+  // Control characters (NUL above all, which PostgreSQL text refuses) have no place in a name.
+  // eslint-disable-next-line no-control-regex
+  const trimmed = name?.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return trimmed ? trimmed.slice(0, 200) : undefined;
 }
 
