@@ -22,7 +22,7 @@ export interface FakeAnthropicCall {
  * `latencyMs` delays any answer.
  */
 export type FakeAnthropicReply =
-  | { text: string; model?: string; inputTokens?: number; outputTokens?: number; latencyMs?: number }
+  | { text: string; model?: string; inputTokens?: number; outputTokens?: number; latencyMs?: number; stopReason?: 'end_turn' | 'pause_turn' | 'max_tokens' }
   | { status: number; headers?: Record<string, string>; body?: unknown; latencyMs?: number }
   | { hang: true };
 
@@ -154,7 +154,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
             },
             { type: 'text', text: reply.text, citations: null },
           ],
-          stop_reason: 'end_turn',
+          stop_reason: reply.stopReason ?? 'end_turn',
           stop_sequence: null,
           usage: {
             input_tokens: reply.inputTokens ?? 1200,

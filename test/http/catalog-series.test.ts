@@ -454,7 +454,7 @@ describe('GET /series/{id}/person/{personId}/credits', () => {
 
   it('sends aggregate_credits plus season/1..season/19 in the first call, then the season casts in parallel', async () => {
     seriesEdits.set(7_700_010, () => undefined);
-    fake.latencyMs = 60;
+    fake.latencyMs = 200;
     try {
       await ok('/series/7700010/person/17838/credits');
     } finally {

@@ -116,6 +116,15 @@ describe('GET /interesting/person/{id}: happy path', () => {
     expect(body.siblings.value).toBeNull();
   });
 
+  it('continues a paused server-tool turn (stop_reason pause_turn) and reads the final text', async () => {
+    anthropic.enqueue({ text: 'Still searching...', stopReason: 'pause_turn' }, { text: factsText({ spouse: 'After Pause' }) });
+    const res = await get(t, facts(1008));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().spouse.value).toBe('After Pause');
+    expect(anthropic.calls).toHaveLength(2);
+    expect(anthropic.calls[1]!.body.messages.map((m: Json) => m.role)).toEqual(['user', 'assistant']);
+  });
+
   it('retries with a focused prompt when netWorth is missing, and merges the answer', async () => {
     anthropic.enqueue({ text: factsText({ netWorth: null, confidence: { netWorth: undefined } }) }, { text: JSON.stringify({ data: { netWorth: 5_000_000 }, meta: { netWorth: { confidence: 0.7 } } }) });
     const res = await get(t, facts(1006));

@@ -134,8 +134,12 @@ async function startServe(env: Record<string, string>): Promise<RunningServe> {
       await sleep(5);
     }
     const readyMs = performance.now() - t0;
-    // SIGINT is handled gracefully only once start-up has finished; wait for that before tests send it.
-    while (!logLines().some((l) => l.msg === 'MiniMovie is listening')) {
+    // serve installs its SIGINT handler only after start-up, after the embedded-mode banner; wait for that before tests send it.
+    const startedUp = () => {
+      const line = logLines().find((l) => l.msg === 'MiniMovie is listening');
+      return line !== undefined && (line.database !== 'embedded' || stderr.includes('Press Ctrl-C to stop.'));
+    };
+    while (!startedUp()) {
       if (exitedEarly) throw new Error(`serve exited during start-up\nstdout: ${stdout}\nstderr: ${stderr}`);
       if (performance.now() - t0 > START_TIMEOUT_MS) throw new Error(`serve did not finish starting within ${START_TIMEOUT_MS} ms\nstdout: ${stdout}`);
       await sleep(5);
@@ -284,7 +288,7 @@ describe('minimovie serve on the embedded database', () => {
     } finally {
       firstStop = await first.interrupt();
     }
-    expect(firstStop.code).toBe(0);
+    expect({ code: firstStop.code, signal: firstStop.signal }).toEqual({ code: 0, signal: null });
     expect(firstStop.ms).toBeLessThan(STOP_BUDGET_MS);
     expect(first.stderr()).not.toMatch(STACK_LINE);
     const firstBannerToken = /^ {2}(eyJ[\w-]+\.[\w-]+\.[\w-]+)$/m.exec(first.stderr())?.[1];
@@ -311,7 +315,7 @@ describe('minimovie serve on the embedded database', () => {
     } finally {
       secondStop = await second.interrupt();
     }
-    expect(secondStop.code).toBe(0);
+    expect({ code: secondStop.code, signal: secondStop.signal }).toEqual({ code: 0, signal: null });
     expect(secondStop.ms).toBeLessThan(STOP_BUDGET_MS);
     expect(second.stderr()).not.toMatch(STACK_LINE);
 
@@ -379,14 +383,14 @@ describe('minimovie serve on a PostgreSQL server', () => {
       const first = await startServe(env);
       const firstStop = await first.interrupt();
       expect(first.logLines().find((l) => l.msg === 'database migrations applied')?.applied).toBeGreaterThan(0);
-      expect(firstStop.code).toBe(0);
+      expect({ code: firstStop.code, signal: firstStop.signal }).toEqual({ code: 0, signal: null });
       expect(first.stderr()).not.toMatch(STACK_LINE);
 
       const second = await startServe(env);
       const secondStop = await second.interrupt();
       expect(second.logLines().some((l) => l.msg === 'database migrations applied')).toBe(false);
       expect(second.logLines().find((l) => l.msg === 'MiniMovie is listening')?.database).toBe('postgres');
-      expect(secondStop.code).toBe(0);
+      expect({ code: secondStop.code, signal: secondStop.signal }).toEqual({ code: 0, signal: null });
       expect(secondStop.ms).toBeLessThan(STOP_BUDGET_MS);
 
       // A server database never gets generated secrets on disk.

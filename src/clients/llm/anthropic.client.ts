@@ -1,5 +1,11 @@
-import Anthropic, { APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type * as SdkModule from '@anthropic-ai/sdk';
+import type { Anthropic, APIError } from '@anthropic-ai/sdk';
 import type { MessageParam, Message } from '@anthropic-ai/sdk/resources/messages/messages';
+
+type Sdk = typeof SdkModule;
+let sdkModule: Promise<Sdk> | undefined;
+/** The SDK is loaded on first use: most installations run without a key, and the CLI should not pay for it at start. */
+const loadSdk = () => (sdkModule ??= import('@anthropic-ai/sdk'));
 
 /** Anthropic failed, answered an error, or sent something unusable. */
 export class LlmError extends Error {
@@ -85,11 +91,11 @@ function retryAfterSeconds(headers: Headers | undefined): number {
 }
 
 /** Map whatever the SDK threw to our typed errors. */
-function toLlmError(err: unknown, signal: AbortSignal | undefined): LlmError {
+function toLlmError(sdk: Sdk | undefined, err: unknown, signal: AbortSignal | undefined): LlmError {
   if (err instanceof LlmError) return err;
-  if (err instanceof APIConnectionTimeoutError) return new LlmTimeoutError(undefined, { cause: err });
-  if (err instanceof APIUserAbortError || signal?.aborted) return new LlmTimeoutError(undefined, { cause: err });
-  if (err instanceof APIError) {
+  if (sdk && err instanceof sdk.APIConnectionTimeoutError) return new LlmTimeoutError(undefined, { cause: err });
+  if ((sdk && err instanceof sdk.APIUserAbortError) || signal?.aborted) return new LlmTimeoutError(undefined, { cause: err });
+  if (sdk && err instanceof sdk.APIError) {
     const apiError = err as APIError<number | undefined, Headers | undefined>;
     const status = apiError.status;
     if (status === 429 || status === 529) return new LlmRateLimitedError(retryAfterSeconds(apiError.headers), status, { cause: err });
@@ -106,13 +112,18 @@ function toLlmError(err: unknown, signal: AbortSignal | undefined): LlmError {
  * This SDK version sends the key as `Authorization: Bearer <key>`, not `x-api-key`.
  */
 export function createLlmClient(config: LlmClientConfig): LlmClient {
-  const sdk = new Anthropic({
-    apiKey: config.apiKey,
-    baseURL: config.baseUrl ?? 'https://api.anthropic.com',
-    maxRetries: 0,
-    timeout: config.timeoutMs,
-    logLevel: 'off',
-  });
+  let client: Promise<Anthropic> | undefined;
+  const anthropic = () =>
+    (client ??= loadSdk().then(
+      (sdk) =>
+        new sdk.Anthropic({
+          apiKey: config.apiKey,
+          baseURL: config.baseUrl ?? 'https://api.anthropic.com',
+          maxRetries: 0,
+          timeout: config.timeoutMs,
+          logLevel: 'off',
+        }),
+    ));
   const maxTokens = config.maxTokens > 0 ? config.maxTokens : 4096;
 
   return {
@@ -123,9 +134,12 @@ export function createLlmClient(config: LlmClientConfig): LlmClient {
       let inputTokens = 0;
       let outputTokens = 0;
       let model = config.model;
+      let sdk: Sdk | undefined;
       try {
+        sdk = await loadSdk();
+        const api = await anthropic();
         for (let turn = 0; ; turn++) {
-          const message: Message = await sdk.messages.create(
+          const message: Message = await api.messages.create(
             {
               model: config.model,
               max_tokens: maxTokens,
@@ -145,7 +159,7 @@ export function createLlmClient(config: LlmClientConfig): LlmClient {
           texts.length = 0;
         }
       } catch (err) {
-        throw toLlmError(err, signal);
+        throw toLlmError(sdk, err, signal);
       }
       return { text: texts.join('\n'), model, inputTokens, outputTokens };
     },

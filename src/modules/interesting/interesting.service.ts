@@ -188,17 +188,20 @@ export function createInterestingService(deps: InterestingServiceDeps): Interest
 
     async personFacts(personId, name, opts = {}) {
       if (!llm) throw disabledError();
-      if (!opts.bypassCache) {
-        const cached = await readCached(personId);
-        if (cached) {
-          deps.cacheEvent?.('hit');
-          return buildPersonFacts(cached, minConfidence);
+      const lookup = async (): Promise<FactsEnvelope> => {
+        if (!opts.bypassCache) {
+          const cached = await readCached(personId);
+          if (cached) {
+            deps.cacheEvent?.('hit');
+            return cached;
+          }
+          deps.cacheEvent?.('miss');
         }
-        deps.cacheEvent?.('miss');
-      }
+        return query(llm, personId, name.trim());
+      };
       try {
-        const envelope = await untilAborted(query(llm, personId, name.trim()), opts.signal);
-        return buildPersonFacts(envelope, minConfidence);
+        // The deadline covers the cache read too, so a stuck database also ends in a 504.
+        return buildPersonFacts(await untilAborted(lookup(), opts.signal), minConfidence);
       } catch (err) {
         throw mapLlmError(err);
       }
