@@ -180,7 +180,6 @@ export async function startFakeProvider(opts: FakeProviderOptions): Promise<Fake
       let login: Account | 'cancel' | undefined;
       for (let hop = 0; hop < 20; hop++) {
         if (current.startsWith(stopAt)) return { method: 'GET', url: current };
-        if (process.env.FAKE_DEBUG) console.log("hop", current);
         const res = await fetch(current, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
         for (const c of res.headers.getSetCookie()) {
           const [pair] = c.split(';');
