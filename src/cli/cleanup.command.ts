@@ -1,6 +1,5 @@
 import pino from 'pino';
 import type { Config } from '../config/config.ts';
-import { createContainer } from '../container.ts';
 import type { CleanupReport, CleanupService } from '../modules/maintenance/cleanup.service.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import type { CliCommand } from './commands.ts';
@@ -37,6 +36,7 @@ export const cleanupCommand: CliCommand = {
   optionDocs: { json: 'print the report as JSON' },
   description: 'Prints one line per table with the number of rows removed, records the run in\nsync_job_status (type cache_cleanup) and exits 1 if a table could not be purged.',
   async run({ config, options }) {
+    const { createContainer } = await import('../container.ts');
     const container = await createContainer(config, { logger: commandLogger(config) });
     try {
       return await runCleanupCommand(container.cleanup, { json: options.json === true, write: (text) => process.stdout.write(text) });

@@ -1,5 +1,3 @@
-import { openDatabase, runMigrations } from '../data/db.ts';
-import { installJobSchema } from '../jobs/job.queue.ts';
 import type { CliCommand } from './commands.ts';
 
 export const migrateCommand: CliCommand = {
@@ -8,6 +6,8 @@ export const migrateCommand: CliCommand = {
   description:
     'Uses DATABASE_URL when set, else the embedded database in DATA_DIR. Also installs or upgrades\nthe job queue schema (pg-boss), so deployments with MIGRATE_ON_START=false can migrate once up front.',
   async run({ config }) {
+    const { openDatabase, runMigrations } = await import('../data/db.ts');
+    const { installJobSchema } = await import('../jobs/job.queue.ts');
     const handle = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
     try {
       const { applied } = await runMigrations(handle);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { startServer, type RunningServer } from '../server.ts';
+import type { RunningServer } from '../server.ts';
 import type { CliCommand } from './commands.ts';
 
 /** Wait for SIGINT/SIGTERM, then stop gracefully within `timeoutMs`. Resolves with the exit code. */
@@ -70,7 +70,26 @@ export const serveCommand: CliCommand = {
   summary: 'Start the API server (and the job worker unless WORKER=off)',
   description: 'With no configuration it uses the embedded database in ./data and the demo catalog.',
   async run({ config }) {
-    const server = await startServer(config);
+    // A Ctrl-C while starting must not kill the process half-way (PGlite would not be closed): note it, finish starting, then stop.
+    let early: NodeJS.Signals | undefined;
+    const remember = (signal: NodeJS.Signals) => {
+      early ??= signal;
+    };
+    process.on('SIGINT', remember);
+    process.on('SIGTERM', remember);
+    let server: RunningServer;
+    try {
+      const { startServer } = await import('../server.ts');
+      server = await startServer(config);
+    } finally {
+      process.off('SIGINT', remember);
+      process.off('SIGTERM', remember);
+    }
+    if (early) {
+      server.container.logger.info(`received ${early} while starting; shutting down`);
+      await server.stop();
+      return 0;
+    }
     await printWelcome(server);
     const { logger } = server.container;
     return waitForShutdown(server, config.shutdownTimeoutMs, (msg, extra) => logger.info(extra ?? {}, msg));

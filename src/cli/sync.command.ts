@@ -1,5 +1,4 @@
 import { date } from '../config/env-parsers.ts';
-import { createContainer } from '../container.ts';
 import { AppError } from '../shared/errors.ts';
 import { CliError } from './cli-error.ts';
 import type { CliCommand } from './commands.ts';
@@ -27,6 +26,7 @@ export const syncCommand: CliCommand = {
   async run({ config, options }) {
     const start = parseDateOption('start', options.start);
     const end = parseDateOption('end', options.end);
+    const { createContainer } = await import('../container.ts');
     const container = await createContainer(config);
     try {
       const bar = options.json ? undefined : createProgressBar();

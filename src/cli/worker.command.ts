@@ -1,6 +1,4 @@
 import { resolveEmbeddedSecrets } from '../config/embedded-secrets.ts';
-import { createContainer } from '../container.ts';
-import { startWorker } from '../worker.ts';
 import type { CliCommand } from './commands.ts';
 import { waitForShutdown } from './serve.command.ts';
 
@@ -9,6 +7,8 @@ export const workerCommand: CliCommand = {
   summary: 'Run the job worker alone (for scaled-out deployments with WORKER=off on API nodes)',
   async run({ config: base }) {
     const { config } = resolveEmbeddedSecrets(base);
+    const { createContainer } = await import('../container.ts');
+    const { startWorker } = await import('../worker.ts');
     const container = await createContainer(config);
     const worker = await startWorker(container).catch(async (err: unknown) => {
       await container.close();

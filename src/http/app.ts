@@ -14,6 +14,7 @@ import { authPlugin, noStoreIfPrivate } from './plugins/auth.plugin.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.plugin.ts';
 import { createCatalogResponder } from './plugins/catalog-response.ts';
 import { buildOrderedSerializer } from './plugins/ordered-serializer.ts';
+import { buildSplitValidator } from './plugins/validators.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
 import { interestingRoutes } from './routes/interesting.routes.ts';
 import { accountRoutes } from './routes/auth.routes.ts';
@@ -49,7 +50,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    schemaController: { compilersFactory: { buildSerializer: buildOrderedSerializer } },
+    schemaController: { compilersFactory: { buildSerializer: buildOrderedSerializer, buildValidator: buildSplitValidator } },
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

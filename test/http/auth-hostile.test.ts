@@ -194,6 +194,25 @@ describe('providers without configuration', () => {
   });
 });
 
+describe('a provider that cannot be reached', () => {
+  it('answers 503 PROVIDER_UNAVAILABLE with Retry-After, and discovery is retried on the next request', async () => {
+    const t = await buildTestApp({ env: { ...p.env, GOOGLE_ISSUER: 'http://127.0.0.1:9' }, disableRateLimit: true });
+    try {
+      const start = await t.app.inject({ method: 'GET', url: `/auth/google/start?redirect_uri=minimovie%3A%2F%2Fauth&state=s&code_challenge=${'A'.repeat(43)}&code_challenge_method=S256` });
+      expect(start.statusCode).toBe(503);
+      expect(start.json().code).toBe('PROVIDER_UNAVAILABLE');
+      expect(start.headers['retry-after']).toBe('30');
+      const nonce = (await t.app.inject({ method: 'POST', url: '/auth/nonce' })).json().nonce as string;
+      const native = await t.app.inject({ method: 'POST', url: '/auth/google/native', payload: { idToken: 'a.b.c', nonce } });
+      expect(native.statusCode).toBe(503);
+      // Apple is still fine.
+      expect((await t.app.inject({ method: 'GET', url: `/auth/apple/start?redirect_uri=minimovie%3A%2F%2Fauth&state=s&code_challenge=${'A'.repeat(43)}&code_challenge_method=S256` })).statusCode).toBe(302);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('rate limit on /auth/*', () => {
   let t: TestApp;
   beforeAll(async () => {

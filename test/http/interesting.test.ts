@@ -230,6 +230,33 @@ describe('cache', () => {
     expect(anthropic.calls).toHaveLength(3);
   });
 
+  it('rows written by the Go service (no expires_at) live INTERESTING_INFO_TTL_DAYS after fetched_at', async () => {
+    const legacy = (id: number, ageDays: number) => ({
+      entityType: 'person',
+      entityId: id,
+      name: 'Go Row',
+      data: factsEnvelope({ spouse: 'From Go' }),
+      fetchedAt: new Date(clock.now().getTime() - ageDays * DAY_MS),
+      expiresAt: null,
+    });
+    await t.container.db.insert(interestingInfo).values([legacy(1210, 10), legacy(1211, 31)]);
+    expect((await get(t, facts(1210))).json().spouse.value).toBe('From Go');
+    expect(anthropic.calls).toHaveLength(0);
+    expect((await get(t, facts(1211))).json().spouse.value).toBe('Katie Holmes');
+    expect(anthropic.calls).toHaveLength(1);
+    await t.container.db.insert(interestingInfo).values(legacy(1212, 31));
+    await t.container.cleanup.run();
+    expect(await storedRow(1212)).toBeUndefined();
+    expect(await storedRow(1210)).toBeDefined();
+  });
+
+  it('a stored row that is not a valid envelope is a miss, not an error', async () => {
+    await t.container.db.insert(interestingInfo).values({ entityType: 'person', entityId: 1213, name: 'X', data: { data: null }, expiresAt: new Date(clock.now().getTime() + DAY_MS) });
+    const res = await get(t, facts(1213));
+    expect(res.statusCode).toBe(200);
+    expect(anthropic.calls).toHaveLength(1);
+  });
+
   it('the cleanup job purges expired rows and keeps live ones', async () => {
     const start = clock.now();
     try {

@@ -239,6 +239,12 @@ export function createSignInService(deps: SignInDeps): SignInService {
     async start(provider, input) {
       const p = runtime(provider);
       if (!isAllowedRedirect(input.redirectUri, deps.redirectAllowlist)) throw AuthErrors.redirectUriNotAllowed();
+      const s = secrets();
+      const state = randomToken();
+      const url = await p.client.authorizationUrl({ state, nonce: s.nonce(state), codeChallenge: pkceChallenge(s.codeVerifier(state)) }).catch((err: unknown) => {
+        throw providerFailure(err, provider);
+      });
+      // The link token is spent only once the provider is known to be reachable.
       const now = clock.now();
       let linkUserId: string | null = null;
       if (input.linkToken !== undefined) {
@@ -246,11 +252,6 @@ export function createSignInService(deps: SignInDeps): SignInService {
         if (!consumed.ok) throw AuthErrors.linkTokenInvalid();
         linkUserId = consumed.row.userId;
       }
-      const s = secrets();
-      const state = randomToken();
-      const url = await p.client.authorizationUrl({ state, nonce: s.nonce(state), codeChallenge: pkceChallenge(s.codeVerifier(state)) }).catch((err: unknown) => {
-        throw providerFailure(err, provider);
-      });
       await flow.insertTransaction({
         stateHash: sha256Hex(state),
         provider,
