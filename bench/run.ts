@@ -21,6 +21,7 @@ import { resolveEmbeddedSecrets } from '../src/config/embedded-secrets.ts';
 import { createContainer } from '../src/container.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createLogger } from '../src/shared/logger.ts';
+import { printCold, runColdScenarios } from './catalog.bench.ts';
 import type { LoadJob, LoadResult } from './load.worker.ts';
 import { scenarios } from './scenarios/index.ts';
 import type { BenchContext, BenchRequest, Scenario } from './scenarios/scenario.ts';
@@ -251,12 +252,14 @@ function printTable(rows: Row[]): void {
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const unknown = wanted.filter((name) => !scenarios.some((s) => s.name === name));
+  const coldNames = ['movie-cold', 'movie-cold-ages'];
+  const unknown = wanted.filter((name) => !scenarios.some((s) => s.name === name) && !coldNames.includes(name));
   if (unknown.length > 0) {
-    console.error(`Unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${scenarios.map((s) => s.name).join(', ')}`);
+    console.error(`Unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${[...scenarios.map((s) => s.name), ...coldNames].join(', ')}`);
     return 2;
   }
   const selected = wanted.length > 0 ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
+  const coldSelected = wanted.length > 0 ? coldNames.filter((n) => wanted.includes(n)) : coldNames;
 
   const cpus = os.cpus();
   console.log(
@@ -277,7 +280,8 @@ async function main(): Promise<number> {
       rows.push(await runScenario(scenario, subject, load));
     }
     console.log('');
-    printTable(rows);
+    if (rows.length > 0) printTable(rows);
+    if (coldSelected.length > 0) printCold(await runColdScenarios(coldSelected));
     const problems = rows.flatMap((r) => [
       ...r.subject.problems.map((p) => `${r.scenario} (minimovie): ${p}`),
       ...r.baseline.problems.map((p) => `${r.scenario} (baseline): ${p}`),

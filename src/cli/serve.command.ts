@@ -90,8 +90,10 @@ export const serveCommand: CliCommand = {
       await server.stop();
       return 0;
     }
-    await printWelcome(server);
     const { logger } = server.container;
-    return waitForShutdown(server, config.shutdownTimeoutMs, (msg, extra) => logger.info(extra ?? {}, msg));
+    // The shutdown handlers go in before the banner, so a Ctrl-C right after "listening" is a clean stop.
+    const stopped = waitForShutdown(server, config.shutdownTimeoutMs, (msg, extra) => logger.info(extra ?? {}, msg));
+    await printWelcome(server);
+    return stopped;
   },
 };
