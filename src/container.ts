@@ -14,6 +14,7 @@ import { createAgesService, type AgesService } from './modules/ages/ages.service
 import { createPeopleDatesCache } from './modules/ages/people-dates.cache.ts';
 import { createPeopleWriter, type PeopleWriter } from './modules/ages/people-writer.ts';
 import { createPersonSyncService, type PersonSyncService } from './modules/ages/person-sync.service.ts';
+import { createActivityComponents, type ActivityComponents } from './modules/activity/activity.components.ts';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.ts';
 import { createSeasonCastCache } from './modules/catalog/season-cast.cache.ts';
 import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './data/db.ts';
@@ -79,6 +80,8 @@ export interface Container {
   readonly personSync: PersonSyncService;
   /** LLM facts about people (`/interesting/person/{id}`); disabled without `ANTHROPIC_API_KEY`. */
   readonly interesting: InterestingService;
+  /** The personal layer: watchlist, watch history, stats, achievements, profile and export. */
+  readonly activity: ActivityComponents;
   /** Release every resource the container opened (job queue, database pool or PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -197,6 +200,16 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger,
   });
 
+  const activity = createActivityComponents({
+    db: database.db,
+    tmdb,
+    clock,
+    logger,
+    // One queued evaluation per user at a time (`stately` + singleton key); it reads the whole history, so one run covers many changes.
+    onHistoryChanged: (userId) => jobs.send('achievements', { userId }, { singletonKey: userId }),
+  });
+  expiredRows.register(activity.purger);
+
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -216,6 +229,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     peopleWriter,
     personSync,
     interesting,
+    activity,
     close() {
       // Pending people writes go out before the database closes, within the shutdown budget.
       closed ??= peopleWriter

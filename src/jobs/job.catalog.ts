@@ -13,6 +13,8 @@ export interface JobPayloads {
   'people-warmup': { id: number; name: string };
   /** The daily TMDB person-change sync. */
   'person-sync': Record<string, never>;
+  /** Evaluate one user's achievements after their watch history changed. */
+  achievements: { userId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -29,6 +31,8 @@ export const JOB_QUEUES: { readonly [N in JobName]: QueueSettings } = {
   'people-warmup': { policy: 'stately', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 2 * 60, deleteAfterSeconds: 24 * 60 * 60 },
   // `exclusive`: one sync queued or running; the advisory lock in the service also keeps `minimovie sync` out of its way.
   'person-sync': { policy: 'exclusive', retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 60 * 60 },
+  // `stately` with the user id as singleton key: changes that arrive while one evaluation is queued share it.
+  achievements: { policy: 'stately', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60, deleteAfterSeconds: 24 * 60 * 60 },
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as readonly JobName[];

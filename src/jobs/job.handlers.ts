@@ -1,7 +1,9 @@
+import type { AchievementsService } from '../modules/activity/achievements.service.ts';
 import type { AppleRevocationService } from '../modules/auth/apple-revocation.service.ts';
 import type { AgesService } from '../modules/ages/ages.service.ts';
 import type { PersonSyncService } from '../modules/ages/person-sync.service.ts';
 import type { CleanupService } from '../modules/maintenance/cleanup.service.ts';
+import { createAchievementsJob } from './achievements.job.ts';
 import { createAppleRevokeJob } from './apple-revoke.job.ts';
 import { createCleanupJob } from './cleanup.job.ts';
 import { createPeopleWarmupJob, createPersonSyncJob } from './people.jobs.ts';
@@ -12,6 +14,7 @@ export interface JobHandlerDeps {
   auth: { appleRevocations: AppleRevocationService };
   ages: AgesService;
   personSync: PersonSyncService;
+  activity: { achievements: AchievementsService };
 }
 
 /** Every job the worker runs, wired to the services that do the work. */
@@ -21,5 +24,6 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
     'apple-revoke': createAppleRevokeJob(deps),
     'people-warmup': createPeopleWarmupJob(deps),
     'person-sync': createPersonSyncJob(deps),
+    achievements: createAchievementsJob(deps),
   };
 }

@@ -18,6 +18,8 @@ export interface UsersRepository {
   findByEmail(email: string, tx?: DbOrTx): Promise<UserRecord[]>;
   /** Fill in the e-mail and display name where they are still empty. */
   fillProfile(id: string, profile: { email?: string | undefined; displayName?: string | undefined }, tx?: DbOrTx): Promise<void>;
+  /** Set the display name and/or time zone (undefined leaves a field as it is); resolves with the updated user. */
+  updateProfile(id: string, profile: { displayName?: string | null | undefined; timezone?: string | undefined }, now: Date, tx?: DbOrTx): Promise<UserRecord | undefined>;
   /** Delete the user; every owned row goes with it (ON DELETE CASCADE). Resolves with whether a row was deleted. */
   delete(id: string, tx?: DbOrTx): Promise<boolean>;
 }
@@ -52,6 +54,19 @@ export function createUsersRepository(db: DbOrTx): UsersRepository {
           updatedAt: sql`now()`,
         })
         .where(eq(users.id, id));
+    },
+
+    async updateProfile(id, profile, now, tx = db) {
+      const [row] = await tx
+        .update(users)
+        .set({
+          ...(profile.displayName !== undefined ? { displayName: profile.displayName } : {}),
+          ...(profile.timezone !== undefined ? { timezone: profile.timezone } : {}),
+          updatedAt: now,
+        })
+        .where(eq(users.id, id))
+        .returning(columns);
+      return row;
     },
 
     async delete(id, tx = db) {
