@@ -87,9 +87,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     void reply.header('x-request-id', request.id);
   });
   // One access-log line per request, instead of Fastify's two, and the request metrics.
-  // The access line holds only known-safe fields (the URL's credentials are redacted by redactUrl), so it skips
-  // pino's path redaction, which costs more than the rest of the line put together on this hot path.
-  const accessLog = container.logger.child({}, { redact: { paths: [], censor: '' } });
+  const accessLog = container.logger;
   const routeLabels = new Map<string, string>();
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;

@@ -202,7 +202,7 @@ describe('watch events: errors', () => {
       ['2026-02-30T12:00:00Z', 'INVALID_WATCHED_AT'],
       ['1800-01-01T00:00:00Z', 'INVALID_WATCHED_AT'],
       ['2026-06-16T12:00:01Z', 'WATCHED_AT_IN_FUTURE'],
-      ['2026-06-17T00:00:00+13:00', 'WATCHED_AT_IN_FUTURE'],
+      ['2026-06-17T02:00:00+13:00', 'WATCHED_AT_IN_FUTURE'],
     ];
     for (const [watchedAt, code] of cases) {
       const res = await post(u, { type: 'movie', tmdbId: FROZEN.id, watchedAt });
@@ -236,7 +236,7 @@ describe('watch events: errors', () => {
     ];
     for (const body of bodies) {
       const res = await post(u, body);
-      expect(res.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect([400, 415], JSON.stringify(body).slice(0, 80)).toContain(res.statusCode);
     }
     const dup = await t.app.inject({
       method: 'POST',

@@ -35,6 +35,7 @@ CREATE TABLE "watch_events" (
 	"episodes" jsonb NOT NULL,
 	"series_aired" jsonb,
 	"created_at" timestamp with time zone NOT NULL,
+	"seq" bigint GENERATED ALWAYS AS IDENTITY (sequence name "watch_events_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	CONSTRAINT "watch_events_type_check" CHECK ("watch_events"."type" in ('movie', 'series', 'season', 'episode'))
 );
 --> statement-breakpoint

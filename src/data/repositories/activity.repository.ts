@@ -281,10 +281,10 @@ export function createActivityRepository(db: DbOrTx): ActivityRepository {
     async seriesSnapshot(userId, tmdbId, tx = db) {
       const res = await tx.execute(sql`
         with ev as (
-          select id, type, season_number, episode_number, episodes, series_aired, created_at
+          select id, type, season_number, episode_number, episodes, series_aired, seq
           from watch_events where user_id = ${userId} and tmdb_id = ${tmdbId} and type <> 'movie'
         ),
-        latest as (select series_aired from ev where series_aired is not null order by created_at desc, id desc limit 1),
+        latest as (select series_aired from ev where series_aired is not null order by seq desc limit 1),
         watched as (
           select season_number as s, episode_number as e from ev where type = 'episode'
           union
@@ -400,7 +400,7 @@ function aggregatesSql(userId: string, timezone: string, year: number | undefine
     : sql``;
   return sql`
     with ev as (
-      select id, type, tmdb_id, season_number, episode_number, runtime_minutes, item_count, release_year, genres, episodes, series_aired, created_at,
+      select id, type, tmdb_id, season_number, episode_number, runtime_minutes, item_count, release_year, genres, episodes, series_aired, seq,
              (watched_at at time zone ${timezone}) as local_ts
       from watch_events
       where user_id = ${userId} ${rangeCond}
@@ -413,7 +413,7 @@ function aggregatesSql(userId: string, timezone: string, year: number | undefine
     latest as (
       select distinct on (tmdb_id) tmdb_id, series_aired from ev
       where type <> 'movie' and series_aired is not null
-      order by tmdb_id, created_at desc, id desc
+      order by tmdb_id, seq desc
     ),
     aired as (
       select l.tmdb_id, (x->>0)::int as s, (x->>1)::int as e from latest l cross join lateral jsonb_array_elements(l.series_aired) x

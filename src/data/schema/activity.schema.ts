@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth.schema.ts';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -62,6 +62,8 @@ export const watchEvents = pgTable(
     episodes: jsonb('episodes').$type<EpisodeRef[]>().notNull(),
     seriesAired: jsonb('series_aired').$type<EpisodeRef[]>(),
     createdAt: tstz('created_at').notNull(),
+    /** Insertion order: the latest snapshot of a series is the one with the highest `seq` (timestamps can tie). */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
   (t) => [
     index('idx_watch_events_user_watched').on(t.userId, t.watchedAt.desc(), t.id.desc()),
