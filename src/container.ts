@@ -207,6 +207,8 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     logger,
     // One queued evaluation per user at a time (`stately` + singleton key); it reads the whole history, so one run covers many changes.
     onHistoryChanged: (userId) => jobs.send('achievements', { userId }, { singletonKey: userId }),
+    deleteUser: (userId) => auth.users.deleteUser(userId),
+    dropQueuedJobs: (userId) => jobs.deleteQueued('achievements', userId),
   });
   expiredRows.register(activity.purger);
 

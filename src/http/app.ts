@@ -184,7 +184,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       now: () => container.clock.now().getTime(),
     }),
   });
-  await app.register(meRoutes, { activity: container.activity, users: container.users });
+  await app.register(meRoutes, { activity: container.activity });
   await app.register(interestingRoutes, { interesting: container.interesting, requestTimeoutMs: config.llm.timeoutMs });
 
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json').send(app.swagger()));

@@ -53,6 +53,8 @@ export interface JobQueue {
    * connection) the send waits for the open transaction forever.
    */
   send<N extends JobName>(name: N, data: JobPayloads[N], options?: SendJobOptions): Promise<string | null>;
+  /** Delete the jobs of `name` with this singleton key that have not started yet (e.g. a deleted user's). Resolves with how many. */
+  deleteQueued(name: JobName, singletonKey: string): Promise<number>;
   /** Start consuming every queue and keep the schedules in the database in line with `handlers`. */
   work(handlers: JobHandlers, options?: WorkOptions): Promise<WorkStarted>;
   /**
@@ -116,6 +118,18 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       } finally {
         sending.delete(sent);
       }
+    },
+
+    async deleteQueued(name, singletonKey) {
+      const boss = await serialized(async () => {
+        assertOpen();
+        current ??= { boss: await startBoss(database, 'producer', DEFAULT_TIMINGS, logger), role: 'producer' };
+        return current.boss;
+      });
+      const queued = await boss.findJobs(name, { key: singletonKey, queued: true });
+      if (queued.length === 0) return 0;
+      await boss.deleteJob(name, queued.map((j) => j.id));
+      return queued.length;
     },
 
     work(handlers, options = {}) {

@@ -6,7 +6,8 @@ import { createLruCache, type LruCache } from '../../shared/lru-cache.ts';
 
 /** A rendered catalog page: the exact bytes sent, and their strong ETag. */
 interface Rendered {
-  body: string;
+  /** Bytes, not a string: Node would otherwise re-encode the whole page on every write. */
+  body: Buffer;
   etag: string;
 }
 
@@ -30,7 +31,7 @@ export interface CatalogResponderOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Strong ETag: a hash of the exact bytes (so any change, even in ages, changes it). */
-export function strongEtag(body: string): string {
+export function strongEtag(body: string | Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
@@ -61,7 +62,7 @@ export function createCatalogResponder(opts: CatalogResponderOptions): CatalogRe
     void reply.header('etag', page.etag).header('x-cache', cache);
     if (cacheControl) void reply.header('cache-control', cacheControl);
     if (matchesIfNoneMatch(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
-    return reply.type('application/json').send(page.body);
+    return reply.type('application/json; charset=utf-8').send(page.body);
   }
 
   return {
@@ -72,7 +73,7 @@ export function createCatalogResponder(opts: CatalogResponderOptions): CatalogRe
       return true;
     },
     send(request, reply, served) {
-      const body = reply.serialize(served.body) as string;
+      const body = Buffer.from(reply.serialize(served.body) as string);
       const page: Rendered = { body, etag: strongEtag(body) };
       if (pages && served.cache !== 'STALE' && served.complete !== false) {
         const t = now();

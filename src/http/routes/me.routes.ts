@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ActivityComponents } from '../../modules/activity/activity.components.ts';
-import type { UsersService } from '../../modules/users/users.service.ts';
 import { sessionErrors } from '../schemas/auth.schemas.ts';
 import {
   AchievementListSchema,
@@ -40,7 +39,7 @@ const PAGINATION = 'Cursor pagination: pass the `nextCursor` of one page as `cur
 const OWNERSHIP = 'Only the signed-in user’s data is ever read or changed; another user’s id is a 404, exactly like an unknown one.';
 
 /** `/me` and everything under it except identities: profile, watchlist, history, stats, achievements, export and deletion. Session only. */
-export const meRoutes: FastifyPluginAsyncTypebox<{ activity: ActivityComponents; users: UsersService }> = async (app, { activity, users }) => {
+export const meRoutes: FastifyPluginAsyncTypebox<{ activity: ActivityComponents }> = async (app, { activity }) => {
   app.addHook('onRequest', app.requireSession);
   const userId = (principal: unknown) => {
     const p = principal as { kind?: string; userId?: string } | null;
@@ -83,7 +82,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ activity: ActivityComponents;
       },
     },
     async (request, reply) => {
-      await users.deleteUser(userId(request.principal));
+      await activity.profile.deleteAccount(userId(request.principal));
       return reply.code(204).send(null);
     },
   );

@@ -32,6 +32,10 @@ export function createActivityComponents(deps: {
   clock: Clock;
   logger: Logger;
   onHistoryChanged: (userId: string) => Promise<unknown>;
+  /** `UsersService.deleteUser` from sign-in. */
+  deleteUser: (userId: string) => Promise<boolean>;
+  /** Drop the user's queued achievements jobs. */
+  dropQueuedJobs: (userId: string) => Promise<unknown>;
 }): ActivityComponents {
   const { db, tmdb, clock, logger } = deps;
   const repository = createActivityRepository(db);
@@ -43,7 +47,7 @@ export function createActivityComponents(deps: {
     watchEvents: createWatchEventsService({ db, repo: repository, snapshots, clock, logger, onHistoryChanged: deps.onHistoryChanged }),
     stats: createStatsService({ repo: repository, users, clock }),
     achievements: createAchievementsService({ repo: repository, users, clock, logger }),
-    profile: createProfileService({ repo: repository, users, identities: createIdentitiesRepository(db), clock }),
+    profile: createProfileService({ repo: repository, users, identities: createIdentitiesRepository(db), clock, deleteUser: deps.deleteUser, dropQueuedJobs: deps.dropQueuedJobs }),
     purger: { table: 'idempotency_keys', purgeExpired: (now) => repository.purgeExpiredIdempotencyKeys(now) },
   };
 }

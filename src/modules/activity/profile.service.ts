@@ -19,6 +19,12 @@ export interface ProfileService {
   get(userId: string): Promise<ProfileView>;
   /** Change the display name and/or the IANA time zone (validated, stored in canonical spelling). */
   update(userId: string, patch: { displayName?: string | null | undefined; timezone?: string | undefined }): Promise<ProfileView>;
+  /**
+   * Delete the account through `deleteUser` (every row goes in one transaction,
+   * sessions included; Apple revocation queued), then drop the user's queued
+   * achievement evaluations. Resolves false when the user was already gone.
+   */
+  deleteAccount(userId: string): Promise<boolean>;
   /** Everything held about the user, as chunks of one JSON document (streamed page by page). */
   exportJson(userId: string): AsyncGenerator<string>;
   /** The watch history as CSV (RFC 4180), chunk by chunk. */
@@ -46,7 +52,15 @@ export function csvCell(value: string | number | null): string {
 export const CSV_COLUMNS = ['id', 'type', 'tmdbId', 'seasonNumber', 'episodeNumber', 'watchedAt', 'title', 'episodeTitle', 'runtimeMinutes', 'episodeCount', 'genres', 'createdAt'] as const;
 
 /** The profile and the data export. */
-export function createProfileService(deps: { repo: ActivityRepository; users: UsersRepository; identities: IdentitiesRepository; clock: Clock }): ProfileService {
+export function createProfileService(deps: {
+  repo: ActivityRepository;
+  users: UsersRepository;
+  identities: IdentitiesRepository;
+  clock: Clock;
+  deleteUser: (userId: string) => Promise<boolean>;
+  /** Best effort: the job is a no-op for a deleted user anyway. */
+  dropQueuedJobs: (userId: string) => Promise<unknown>;
+}): ProfileService {
   const { repo, users, identities, clock } = deps;
 
   async function user(userId: string): Promise<UserRecord> {
@@ -80,6 +94,12 @@ export function createProfileService(deps: { repo: ActivityRepository; users: Us
       const updated = await users.updateProfile(userId, { displayName: patch.displayName, timezone }, clock.now());
       if (!updated) throw activityErrors.userNotFound();
       return profileView(updated);
+    },
+
+    async deleteAccount(userId) {
+      const deleted = await deps.deleteUser(userId);
+      await deps.dropQueuedJobs(userId).catch(() => undefined);
+      return deleted;
     },
 
     async *exportJson(userId) {
