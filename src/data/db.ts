@@ -18,7 +18,8 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
 /** Either the database or an open transaction; every repository method accepts one. */
 export type DbOrTx = Db | Tx;
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+/** The committed SQL migrations (the CLI bundle points at them through MINIMOVIE_MIGRATIONS_DIR). */
+export const MIGRATIONS_FOLDER = process.env.MINIMOVIE_MIGRATIONS_DIR ?? fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Session-level advisory lock id used to serialise migrations between instances. */
 const MIGRATION_LOCK_ID = 727_001;
