@@ -3,7 +3,7 @@ import type { Config } from './config/config.ts';
 import { createMetrics, type Metrics } from './clients/telemetry/metrics.ts';
 import { createLlmClient } from './clients/llm/anthropic.client.ts';
 import { createTmdbClient } from './clients/tmdb/tmdb-api.client.ts';
-import type { TmdbClient } from './clients/tmdb/tmdb.client.ts';
+import { TmdbNotFoundError, type TmdbClient } from './clients/tmdb/tmdb.client.ts';
 import { tmdbConfigFrom } from './clients/tmdb/tmdb.config.ts';
 import { createTmdbTransport } from './clients/tmdb/tmdb-transport.factory.ts';
 import type { TmdbTransport } from './clients/tmdb/tmdb.transport.ts';
@@ -177,6 +177,15 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     maxRetries: llm.maxRetries,
     ttlMs: llm.ttlDays * 24 * 60 * 60 * 1000,
     timeoutMs: llm.timeoutMs,
+    canonicalName: async (personId, signal) => {
+      try {
+        const { data } = await tmdb.person(personId, signal ? { signal } : {});
+        return data.name ? { name: data.name } : undefined;
+      } catch (err) {
+        if (err instanceof TmdbNotFoundError) return 'not_found';
+        return undefined;
+      }
+    },
   });
   expiredRows.register({ table: 'interesting_info', purgeExpired: (now) => interesting.purgeExpired(now) });
   const personSync = createPersonSyncService({

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { interestingInfo } from '../../src/data/schema.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
@@ -41,9 +41,17 @@ afterAll(async () => {
   // Whatever went wrong, nothing here may be a 500.
   expect(statuses).not.toContain(500);
 });
+/** The names TMDB reports per person id in a test; any other id is 'Tom Cruise'. */
+const tmdbNames = new Map<number, string>();
+beforeEach(() => {
+  tmdb.otherwise('/person/:id', (req) => ({
+    body: { id: Number(req.params.id), name: tmdbNames.get(Number(req.params.id)) ?? 'Tom Cruise', combined_credits: { cast: [], crew: [] } },
+  }));
+});
 afterEach(() => {
   anthropic.reset();
   tmdb.reset();
+  tmdbNames.clear();
 });
 
 async function get(app: TestApp, url: string, headers: Record<string, string> = {}) {
@@ -83,6 +91,7 @@ describe('GET /interesting/person/{id}: happy path', () => {
   });
 
   it('sends one Messages API call: model, web search (max 2 uses), the §8.2 prompt, the key as a bearer token, no temperature', async () => {
+    tmdbNames.set(1002, 'Meryl Streep');
     await get(t, facts(1002, 'Meryl Streep'));
     expect(anthropic.calls).toHaveLength(1);
     const [call] = anthropic.calls;
@@ -234,7 +243,7 @@ describe('cache', () => {
     const legacy = (id: number, ageDays: number) => ({
       entityType: 'person',
       entityId: id,
-      name: 'Go Row',
+      name: 'Tom Cruise',
       data: factsEnvelope({ spouse: 'From Go' }),
       fetchedAt: new Date(clock.now().getTime() - ageDays * DAY_MS),
       expiresAt: null,
@@ -333,7 +342,7 @@ describe('errors', () => {
     const dead = await startFakeAnthropic();
     const url = dead.baseUrl;
     await dead.close();
-    const app = await buildTestApp({ env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: url } });
+    const app = await buildTestApp({ env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: url, TMDB_ACCESS_TOKEN: 't', TMDB_BASE_URL: tmdb.baseUrl } });
     try {
       const res = await get(app, facts(1306));
       expect(res.statusCode).toBe(502);
@@ -377,7 +386,9 @@ describe('errors', () => {
 
 describe('timeouts (AUGUR_TIMEOUT=1)', () => {
   it('a model that never answers → 504 LLM_TIMEOUT within the deadline', async () => {
-    const app = await buildTestApp({ env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: anthropic.baseUrl, AUGUR_TIMEOUT: '1' } });
+    const app = await buildTestApp({
+      env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: anthropic.baseUrl, AUGUR_TIMEOUT: '1', TMDB_ACCESS_TOKEN: 't', TMDB_BASE_URL: tmdb.baseUrl },
+    });
     try {
       anthropic.setDefault({ hang: true });
       const started = Date.now();
@@ -437,5 +448,31 @@ describe('auth', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const op = doc.paths['/interesting/person/{id}'].get;
     expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '500', '502', '503', '504']);
+  });
+});
+
+describe('GET /interesting/person/{id}: the name comes from TMDB', () => {
+  it('asks about and stores under the TMDB name, whatever ?name= says, so facts cannot be planted', async () => {
+    tmdbNames.set(1401, 'Rami Malek');
+    const res = await get(t, facts(1401, 'Somebody Else'), { 'mm-cache-bypass': 'true' });
+    expect(res.statusCode).toBe(200);
+    expect(anthropic.calls[0]?.prompt).toContain('Rami Malek');
+    expect(anthropic.calls[0]?.prompt).not.toContain('Somebody Else');
+    expect((await storedRow(1401))?.name).toBe('Rami Malek');
+  });
+
+  it('a person TMDB does not know is 404 PERSON_NOT_FOUND, and the model is not asked', async () => {
+    tmdb.on('/person/1402', { status: 404 });
+    const res = await get(t, facts(1402));
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('PERSON_NOT_FOUND');
+    expect(anthropic.calls).toHaveLength(0);
+  });
+
+  it('when TMDB cannot be reached, the caller’s name is used for this answer only and nothing is stored', async () => {
+    tmdb.on('/person/1403', { status: 401 });
+    const res = await get(t, facts(1403, 'Tom Cruise'));
+    expect(res.statusCode).toBe(200);
+    expect(await storedRow(1403)).toBeUndefined();
   });
 });

@@ -36,6 +36,13 @@ export interface InterestingServiceDeps {
   ttlMs: number;
   /** `AUGUR_TIMEOUT`: the longest one shared LLM query may run, retries included. */
   timeoutMs: number;
+  /**
+   * The person's name as TMDB has it: `{ name }`, `'not_found'`, or undefined
+   * when TMDB cannot say right now. Facts are asked for and stored under that
+   * name, never under the caller's `?name=`, so nobody can plant facts about
+   * someone else under a person's id.
+   */
+  canonicalName?: (personId: number, signal?: AbortSignal) => Promise<{ name: string } | 'not_found' | undefined>;
 }
 
 export interface PersonFactsOptions {
@@ -93,6 +100,10 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   });
 }
 
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
 /**
  * Interesting facts about people (§8), with these changes from the Go service:
  * - stored rows expire after `ttlMs`, and when the sync sees the person change;
@@ -102,14 +113,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
  */
 export function createInterestingService(deps: InterestingServiceDeps): InterestingService {
   const { llm, repository, clock, logger, metrics, minConfidence } = deps;
-  const inFlight = new Map<number, Promise<FactsEnvelope>>();
+  const inFlight = new Map<string, Promise<FactsEnvelope>>();
   const closing = new AbortController();
   const rule = () => ({ now: clock.now(), legacyTtlMs: deps.ttlMs });
 
-  async function readCached(personId: number): Promise<FactsEnvelope | undefined> {
+  async function readCached(personId: number, name: string): Promise<FactsEnvelope | undefined> {
     try {
       const row = await repository.findPerson(personId, rule());
-      return row ? readStoredEnvelope(row.data) : undefined;
+      // A row stored for another name (a renamed person, or an old row) is a miss.
+      return row && sameName(row.name, name) ? readStoredEnvelope(row.data) : undefined;
     } catch (err) {
       // As in Go, a failed read is a miss: the LLM can still answer.
       logger.warn({ err, personId }, 'interesting_info read failed');
@@ -145,8 +157,9 @@ export function createInterestingService(deps: InterestingServiceDeps): Interest
   }
 
   /** One LLM query for a person, shared by every request that arrives while it runs; stores the result. */
-  function query(client: LlmClient, personId: number, name: string): Promise<FactsEnvelope> {
-    const running = inFlight.get(personId);
+  function query(client: LlmClient, personId: number, name: string, store: boolean): Promise<FactsEnvelope> {
+    const key = `${personId}:${name.toLowerCase()}`;
+    const running = inFlight.get(key);
     if (running) return running;
     const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(deps.timeoutMs)]);
     const started = performance.now();
@@ -168,6 +181,7 @@ export function createInterestingService(deps: InterestingServiceDeps): Interest
       metrics?.tokens({ queryType: QUERY_TYPE, model: result.model, input: result.input, output: result.output });
 
       const now = clock.now();
+      if (!store) return envelope;
       try {
         await repository.upsertPerson({ entityId: personId, name, data: envelope, fetchedAt: now, expiresAt: new Date(now.getTime() + deps.ttlMs) });
         deps.cacheEvent?.('write');
@@ -176,10 +190,10 @@ export function createInterestingService(deps: InterestingServiceDeps): Interest
         logger.error({ err, personId }, 'interesting_info write failed');
       }
       return envelope;
-    })().finally(() => inFlight.delete(personId));
+    })().finally(() => inFlight.delete(key));
     // Every waiter may have given up (deadline) before the query settles; its failure must not be an unhandled rejection.
     promise.catch(() => undefined);
-    inFlight.set(personId, promise);
+    inFlight.set(key, promise);
     return promise;
   }
 
@@ -189,15 +203,20 @@ export function createInterestingService(deps: InterestingServiceDeps): Interest
     async personFacts(personId, name, opts = {}) {
       if (!llm) throw disabledError();
       const lookup = async (): Promise<FactsEnvelope> => {
+        const canonical = deps.canonicalName ? await deps.canonicalName(personId, opts.signal) : undefined;
+        if (canonical === 'not_found') throw new AppError(404, 'PERSON_NOT_FOUND', 'Person not found');
+        // Without TMDB's word on the name, the caller's name is used for this answer only and nothing is stored.
+        const effective = canonical?.name ?? name.trim();
+        const store = canonical !== undefined || !deps.canonicalName;
         if (!opts.bypassCache) {
-          const cached = await readCached(personId);
+          const cached = await readCached(personId, effective);
           if (cached) {
             deps.cacheEvent?.('hit');
             return cached;
           }
           deps.cacheEvent?.('miss');
         }
-        return query(llm, personId, name.trim());
+        return query(llm, personId, effective, store);
       };
       try {
         // The deadline covers the cache read too, so a stuck database also ends in a 504.
