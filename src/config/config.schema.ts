@@ -1,4 +1,4 @@
-import { bool, date, float, int, issuerUrl, list, oneOf, str, url, type EnvParser } from './env-parsers.ts';
+import { bool, date, float, int, issuerUrl, list, oneOf, str, trustProxy, url, type EnvParser } from './env-parsers.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -34,7 +34,13 @@ export const ENV_SPECS = {
   TIMEOUT: spec({ group: 'Server', parser: int({ min: 1, max: 3600 }), default: 10, unit: 'seconds', doc: 'Deadline for each catalog request (Go name, unit kept).', example: '10' }),
   SHUTDOWN_TIMEOUT: spec({ group: 'Server', parser: int({ min: 1, max: 3600 }), default: 10, unit: 'seconds', doc: 'Longest a graceful shutdown may take before in-flight work is cut off.', example: '10' }),
   CACHE_MAX_AGE: spec({ group: 'Server', parser: int(), default: 3600, unit: 'seconds', doc: '`Cache-Control` max-age on successful catalog responses. 0 or less sends no header.', example: '3600' }),
-  TRUST_PROXY: spec({ group: 'Server', parser: bool(), default: false, doc: 'Take client IPs from `X-Forwarded-For` (set when running behind a reverse proxy).', example: 'true' }),
+  TRUST_PROXY: spec({
+    group: 'Server',
+    parser: trustProxy(),
+    default: false,
+    doc: 'Take client IPs from `X-Forwarded-For` behind a reverse proxy: `true` trusts one proxy hop, a number that many hops, or a list of proxy addresses. Never all hops, so clients cannot pick their own IP.',
+    example: 'true',
+  }),
   CORS_ORIGINS: spec({ group: 'Server', parser: list(), default: ['https://minimovie.info', 'https://localhost:4321', 'http://localhost:4321'], doc: 'Browser origins allowed by CORS, exact match.', example: 'https://minimovie.info,http://localhost:4321' }),
   LOG_LEVEL: spec({ group: 'Observability', parser: oneOf(LOG_LEVELS, { lenient: { fallback: 'info' } }), default: 'info', doc: 'Log level, case-insensitive. An unknown value warns and falls back to `info`.', example: 'debug' }),
   LOG_FORMAT: spec({ group: 'Observability', parser: oneOf(['auto', 'json', 'pretty'] as const), default: 'auto', doc: '`pretty` in a terminal and `json` otherwise when `auto`.', example: 'json' }),

@@ -96,7 +96,7 @@ describe('reading values', () => {
     expect(c.database.dataDir).toBe('/tmp/mm-data');
     expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/minimovie');
     expect(c.worker.inProcess).toBe(false);
-    expect(c.trustProxy).toBe(true);
+    expect(c.trustProxy).toBe(1);
     expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 

@@ -15,7 +15,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Seconds; `0` means "send no Cache-Control header". */
   readonly cacheMaxAge: number;
-  readonly trustProxy: boolean;
+  /** Fastify `trustProxy`: false, a hop count, or the proxies' addresses. */
+  readonly trustProxy: false | number | readonly string[];
   readonly corsOrigins: readonly string[];
   readonly logLevel: LogLevel;
   readonly logFormat: 'auto' | 'json' | 'pretty';

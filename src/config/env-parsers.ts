@@ -180,3 +180,25 @@ export function oneOf<const T extends string>(
     },
   };
 }
+
+/**
+ * `TRUST_PROXY`: `false`, `true` (trust exactly one proxy hop, the usual
+ * single reverse proxy), a number of hops, or a comma-separated list of proxy
+ * addresses/CIDRs. Trusting every hop would let a client pick its own IP by
+ * sending `X-Forwarded-For`, and with it its rate-limit budget.
+ */
+export function trustProxy(): EnvParser<false | number | string[]> {
+  const words = bool();
+  return {
+    type: 'boolean, hop count or list of proxy addresses',
+    parse(raw) {
+      const asBool = words.parse(raw);
+      if (asBool.ok) return { ok: true, value: asBool.value ? 1 : false };
+      const v = raw.trim();
+      if (/^\d{1,2}$/.test(v)) return { ok: true, value: Number(v) === 0 ? false : Number(v) };
+      const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+      if (list.length > 0 && list.every((x) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x))) return { ok: true, value: list };
+      return { ok: false, expected: 'true/false, a number of proxy hops, or comma-separated proxy addresses (CIDR allowed)' };
+    },
+  };
+}

@@ -43,6 +43,10 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   const { config } = container;
   // Typed as Fastify's logger so the instance type stays the default one that plugins expect.
   const logger: FastifyBaseLogger = container.logger;
+  // A hop count becomes a function: Fastify's types accept no number here (it would trust the n nearest hops).
+  const hops = config.trustProxy;
+  const trustProxy: boolean | string[] | ((address: string, hop: number) => boolean) =
+    hops === false ? false : typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : [...hops];
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
@@ -53,7 +57,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     },
     bodyLimit: BODY_LIMIT_BYTES,
     schemaController: { compilersFactory: { buildSerializer: buildOrderedSerializer, buildValidator: buildSplitValidator } },
-    trustProxy: config.trustProxy,
+    trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },

@@ -234,6 +234,10 @@ describe('rate limit on /auth/*', () => {
     expect(limited.headers['cache-control']).toBe('no-store');
     expect((await t.app.inject({ method: 'GET', url: '/auth/google/start', headers: from('203.0.113.7') })).statusCode).toBe(429);
 
+    // A client that writes its own X-Forwarded-For entries is still one client: only the hop our proxy added counts.
+    const spoofed = await t.app.inject({ method: 'POST', url: '/auth/nonce', headers: from('10.9.8.7, 203.0.113.7') });
+    expect(spoofed.statusCode).toBe(429);
+
     // Another client is not affected, and neither are routes outside /auth.
     expect((await t.app.inject({ method: 'POST', url: '/auth/nonce', headers: from('198.51.100.1') })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/health/live', headers: from('203.0.113.7') })).statusCode).toBe(200);
