@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Config } from '../config/config.ts';
+import { resolveEmbeddedSecrets } from '../config/embedded-secrets.ts';
 import type { CleanupReport, CleanupService } from '../modules/maintenance/cleanup.service.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import type { CliCommand } from './commands.ts';
@@ -35,7 +36,8 @@ export const cleanupCommand: CliCommand = {
   options: { json: { type: 'boolean' } },
   optionDocs: { json: 'print the report as JSON' },
   description: 'Prints one line per table with the number of rows removed, records the run in\nsync_job_status (type cache_cleanup) and exits 1 if a table could not be purged.',
-  async run({ config, options }) {
+  async run({ config: base, options }) {
+    const { config } = resolveEmbeddedSecrets(base);
     const { createContainer } = await import('../container.ts');
     const container = await createContainer(config, { logger: commandLogger(config) });
     try {

@@ -1,3 +1,4 @@
+import { resolveEmbeddedSecrets } from '../config/embedded-secrets.ts';
 import { date } from '../config/env-parsers.ts';
 import { AppError } from '../shared/errors.ts';
 import { CliError } from './cli-error.ts';
@@ -23,7 +24,8 @@ export const syncCommand: CliCommand = {
   },
   description:
     'Reads TMDB /person/changes in windows of at most 14 days, every page, and marks the changed\npeople stale. Runs are recorded in sync_job_status. Only one instance syncs at a time.',
-  async run({ config, options }) {
+  async run({ config: base, options }) {
+    const { config } = resolveEmbeddedSecrets(base);
     const start = parseDateOption('start', options.start);
     const end = parseDateOption('end', options.end);
     const { createContainer } = await import('../container.ts');

@@ -115,7 +115,8 @@ function lockDataDir(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      // Our own pid in the file is a lock left by an earlier process that had the same pid (PID 1 in a container).
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new Error(
           `The embedded database in ${dir} is in use by process ${owner} (a running "minimovie serve"?). ` +
             'Stop that process first, or set DATABASE_URL to share a PostgreSQL server between processes.',
