@@ -121,7 +121,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
   const seasonCastCache = createSeasonCastCacheRepository(database.db);
   const expiredRows = createExpiredRowsRegistry();
   expiredRows.register({ table: 'season_cast_cache', purgeExpired: (now) => seasonCastCache.deleteExpired(now) });
-  const cleanup = createCleanupService({ expiredRows, syncJobs, clock, logger });
+  const cleanup = createCleanupService({ expiredRows, syncJobs, clock, logger, onPurged: (table, count) => metrics.rowsPurged(table, count) });
   const jobs = createJobQueue({ database, logger });
   let auth: AuthComponents;
   try {

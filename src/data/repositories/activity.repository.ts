@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../db.ts';
-import { idempotencyKeys, userAchievements, watchEvents, watchlistItems, type EpisodeRef } from '../schema.ts';
+import { idempotencyKeys, userAchievements, watchedEpisodes, watchedTitles, watchEvents, watchlistItems, type EpisodeRef } from '../schema.ts';
 
 export type MediaType = 'movie' | 'series';
 export type WatchlistStatus = 'want_to_watch' | 'watched';
@@ -134,13 +134,17 @@ export interface ActivityRepository {
   /** Most recently changed first (`updated_at desc, id desc`). */
   listWatchlist(userId: string, filter: { status?: WatchlistStatus | undefined; mediaType?: MediaType | undefined }, limit: number, after: Keyset | undefined, tx?: DbOrTx): Promise<WatchlistRecord[]>;
 
+  /** Insert an event and add it to the running totals; call inside a transaction. */
   insertEvent(event: NewWatchEvent, tx?: DbOrTx): Promise<WatchEventRecord>;
+  /** Recompute a user's running totals from their events (after a bulk import). */
+  rebuildTotals(userId: string, tx?: DbOrTx): Promise<void>;
   findEvent(userId: string, id: string, tx?: DbOrTx): Promise<WatchEventRecord | undefined>;
   /** Newest first (`watched_at desc, id desc`). */
   listEvents(userId: string, filter: WatchEventFilter, limit: number, after: Keyset | undefined, tx?: DbOrTx): Promise<WatchEventRecord[]>;
   /** Oldest first (`watched_at asc, id asc`), for the export. */
   listEventsAscending(userId: string, limit: number, after: Keyset | undefined, tx?: DbOrTx): Promise<WatchEventRecord[]>;
   updateEventWatchedAt(userId: string, id: string, watchedAt: Date, tx?: DbOrTx): Promise<WatchEventRecord | undefined>;
+  /** Delete an event and take it out of the running totals; call inside a transaction. */
   deleteEvent(userId: string, id: string, tx?: DbOrTx): Promise<boolean>;
   titleState(userId: string, mediaType: MediaType, tmdbId: number, tx?: DbOrTx): Promise<{ watchCount: number; lastWatchedAt: Date | null }>;
   seriesSnapshot(userId: string, tmdbId: number, tx?: DbOrTx): Promise<SeriesSnapshot | undefined>;
@@ -219,7 +223,48 @@ export function createActivityRepository(db: DbOrTx): ActivityRepository {
     async insertEvent(event, tx = db) {
       const [row] = await tx.insert(watchEvents).values(event).returning(evColumns);
       if (!row) throw new Error('watch event insert returned no row');
+      const kind = event.type === 'movie' ? 'movie' : 'series';
+      await tx
+        .insert(watchedTitles)
+        .values({ userId: event.userId, kind, tmdbId: event.tmdbId, views: 1, items: event.itemCount, minutes: event.runtimeMinutes, genres: event.genres, releaseYear: event.releaseYear })
+        .onConflictDoUpdate({
+          target: [watchedTitles.userId, watchedTitles.kind, watchedTitles.tmdbId],
+          set: {
+            views: sql`${watchedTitles.views} + 1`,
+            items: sql`${watchedTitles.items} + excluded.items`,
+            minutes: sql`${watchedTitles.minutes} + excluded.minutes`,
+            genres: sql`excluded.genres`,
+            releaseYear: sql`excluded.release_year`,
+          },
+        });
+      if (event.episodes.length > 0) {
+        await tx
+          .insert(watchedEpisodes)
+          .values(event.episodes.map(([s, e]) => ({ userId: event.userId, tmdbId: event.tmdbId, seasonNumber: s, episodeNumber: e, views: 1 })))
+          .onConflictDoUpdate({
+            target: [watchedEpisodes.userId, watchedEpisodes.tmdbId, watchedEpisodes.seasonNumber, watchedEpisodes.episodeNumber],
+            set: { views: sql`${watchedEpisodes.views} + 1` },
+          });
+      }
       return asEvent(row);
+    },
+
+    async rebuildTotals(userId, tx = db) {
+      await tx.delete(watchedTitles).where(eq(watchedTitles.userId, userId));
+      await tx.delete(watchedEpisodes).where(eq(watchedEpisodes.userId, userId));
+      await tx.execute(sql`
+        insert into watched_titles (user_id, kind, tmdb_id, views, items, minutes, genres, release_year)
+        select distinct on (kind, tmdb_id) ${userId}::uuid, kind, tmdb_id,
+               count(*) over w, sum(item_count) over w, sum(runtime_minutes) over w, genres, release_year
+        from (select *, case when type = 'movie' then 'movie' else 'series' end as kind from watch_events where user_id = ${userId}) e
+        window w as (partition by kind, tmdb_id)
+        order by kind, tmdb_id, seq desc`);
+      await tx.execute(sql`
+        insert into watched_episodes (user_id, tmdb_id, season_number, episode_number, views)
+        select ${userId}::uuid, w.tmdb_id, (x->>0)::int, (x->>1)::int, count(*)
+        from watch_events w cross join lateral jsonb_array_elements(w.episodes) x
+        where w.user_id = ${userId} and w.type <> 'movie'
+        group by 2, 3, 4`);
     },
 
     async findEvent(userId, id, tx = db) {
@@ -265,8 +310,28 @@ export function createActivityRepository(db: DbOrTx): ActivityRepository {
     },
 
     async deleteEvent(userId, id, tx = db) {
-      const rows = await tx.delete(watchEvents).where(and(eq(watchEvents.userId, userId), eq(watchEvents.id, id))).returning({ id: watchEvents.id });
-      return rows.length > 0;
+      const [gone] = await tx
+        .delete(watchEvents)
+        .where(and(eq(watchEvents.userId, userId), eq(watchEvents.id, id)))
+        .returning({ type: watchEvents.type, tmdbId: watchEvents.tmdbId, itemCount: watchEvents.itemCount, minutes: watchEvents.runtimeMinutes, episodes: watchEvents.episodes });
+      if (!gone) return false;
+      const titleKey = and(eq(watchedTitles.userId, userId), eq(watchedTitles.kind, gone.type === 'movie' ? 'movie' : 'series'), eq(watchedTitles.tmdbId, gone.tmdbId));
+      await tx
+        .update(watchedTitles)
+        .set({ views: sql`${watchedTitles.views} - 1`, items: sql`${watchedTitles.items} - ${gone.itemCount}`, minutes: sql`${watchedTitles.minutes} - ${gone.minutes}` })
+        .where(titleKey);
+      await tx.delete(watchedTitles).where(and(titleKey, lte(watchedTitles.views, 0)));
+      if (gone.episodes.length > 0) {
+        const pairs = sql`(select (x->>0)::int, (x->>1)::int from jsonb_array_elements(${JSON.stringify(gone.episodes)}::jsonb) x)`;
+        const episodeKey = and(
+          eq(watchedEpisodes.userId, userId),
+          eq(watchedEpisodes.tmdbId, gone.tmdbId),
+          sql`(${watchedEpisodes.seasonNumber}, ${watchedEpisodes.episodeNumber}) in ${pairs}`,
+        );
+        await tx.update(watchedEpisodes).set({ views: sql`${watchedEpisodes.views} - 1` }).where(episodeKey);
+        await tx.delete(watchedEpisodes).where(and(episodeKey, lte(watchedEpisodes.views, 0)));
+      }
+      return true;
     },
 
     async titleState(userId, mediaType, tmdbId, tx = db) {
@@ -376,44 +441,80 @@ export function createActivityRepository(db: DbOrTx): ActivityRepository {
   };
 }
 
+/** All time: the running totals, one row per title and per watched episode. */
+function totalsCtes(userId: string): SQL {
+  return sql`
+    titles as (
+      select tmdb_id, kind = 'movie' as is_movie, genres, release_year, views, items, minutes as m
+      from watched_titles where user_id = ${userId}
+    ),
+    eps as (
+      select tmdb_id, season_number as s, episode_number as e from watched_episodes where user_id = ${userId}
+    )`;
+}
+
+/** One year: the same shapes, computed from the events of that year. */
+function scannedCtes(userId: string, range: SQL): SQL {
+  return sql`
+    titles as (
+      select tmdb_id, type = 'movie' as is_movie, genres, release_year,
+             count(*)::int as views, sum(item_count)::int as items, sum(runtime_minutes)::int as m
+      from watch_events
+      where user_id = ${userId} ${range}
+      group by tmdb_id, type = 'movie', genres, release_year
+    ),
+    eps as (
+      select tmdb_id, season_number as s, episode_number as e from watch_events
+      where user_id = ${userId} and type = 'episode' ${range}
+      union
+      select w.tmdb_id, (x->>0)::int, (x->>1)::int from watch_events w cross join lateral jsonb_array_elements(w.episodes) x
+      where w.user_id = ${userId} and w.type in ('season', 'series') ${range}
+    )`;
+}
+
 /**
- * One statement, one round trip. Local dates come from
- * `watched_at AT TIME ZONE tz`, so a watch at 23:30 in Los Angeles counts on
- * that Los Angeles date whatever the UTC date is. Episodes are distinct
- * (series, season, episode) triples from episode events plus the episodes a
- * season or series event covers.
+ * One statement, one round trip:
+ * - `days`: one pass over the events, per local date (`watched_at AT TIME ZONE tz`,
+ *   so a watch at 23:30 in Los Angeles counts on that Los Angeles date whatever
+ *   the UTC date is): movie views, episodes, minutes. Months, totals and the
+ *   streak dates come from it.
+ * - `titles` and `eps`: per title and per distinct (series, season, episode);
+ *   from the running totals for all time, from the events for one year.
+ * - `latest`: the most recent snapshot of each series (one index lookup per series).
  */
 function aggregatesSql(userId: string, timezone: string, year: number | undefined, facts: boolean): SQL {
   // The local year's bounds as instants, so the index on (user_id, watched_at) still applies.
-  const rangeCond =
+  const range =
     year === undefined
       ? sql``
       : sql`and watched_at >= (make_timestamp(${year}::int, 1, 1, 0, 0, 0) at time zone ${timezone})
             and watched_at < (make_timestamp(${year + 1}::int, 1, 1, 0, 0, 0) at time zone ${timezone})`;
   const extra = facts
     ? sql`,
-        (select count(distinct g)::int from ev cross join lateral jsonb_array_elements_text(ev.genres) g) as genres_explored,
-        (select coalesce(max(n), 0)::int from (select count(*) as n from ev where type = 'episode' group by local_ts::date) d) as max_episodes_in_day,
-        (select coalesce(max(m), 0)::int from (select sum(runtime_minutes) as m from ev group by date_trunc('week', local_ts)) w) as max_minutes_in_week,
-        (select count(distinct release_year / 10)::int from ev where type = 'movie' and release_year >= 1950) as movie_decades,
-        (select coalesce(max(n), 0)::int from (select count(*) as n from ev where type = 'movie' group by tmdb_id) v) as max_movie_views`
+        (select count(distinct g)::int from titles cross join lateral jsonb_array_elements_text(titles.genres) g) as genres_explored,
+        (select coalesce(max(ep_events), 0)::int from days) as max_episodes_in_day,
+        (select coalesce(max(m), 0)::int from (select sum(m) as m from days group by date_trunc('week', d)) w) as max_minutes_in_week,
+        (select count(distinct release_year / 10)::int from titles where is_movie and release_year >= 1950) as movie_decades,
+        (select coalesce(max(v), 0)::int from (select sum(views) as v from titles where is_movie group by tmdb_id) v) as max_movie_views`
     : sql``;
   return sql`
-    with ev as (
-      select id, type, tmdb_id, season_number, episode_number, runtime_minutes, item_count, release_year, genres, episodes, series_aired, seq,
-             (watched_at at time zone ${timezone}) as local_ts
+    with days as (
+      select (watched_at at time zone ${timezone})::date as d,
+             count(*) filter (where type = 'movie')::int as mv,
+             count(*) filter (where type = 'episode')::int as ep_events,
+             coalesce(sum(item_count) filter (where type <> 'movie'), 0)::int as ep,
+             sum(runtime_minutes)::int as m
       from watch_events
-      where user_id = ${userId} ${rangeCond}
+      where user_id = ${userId} ${range}
+      group by 1
     ),
-    eps as (
-      select tmdb_id, season_number as s, episode_number as e from ev where type = 'episode'
-      union
-      select ev.tmdb_id, (x->>0)::int, (x->>1)::int from ev cross join lateral jsonb_array_elements(ev.episodes) x where ev.type in ('season', 'series')
-    ),
+    ${year === undefined ? totalsCtes(userId) : scannedCtes(userId, range)},
     latest as (
-      select distinct on (tmdb_id) tmdb_id, series_aired from ev
-      where type <> 'movie' and series_aired is not null
-      order by tmdb_id, seq desc
+      select s.tmdb_id,
+             (select w.series_aired from watch_events w
+              where w.user_id = ${userId} and w.tmdb_id = s.tmdb_id and w.type <> 'movie' and w.series_aired is not null ${range}
+              order by w.seq desc limit 1) as series_aired
+      from (select distinct tmdb_id from titles where not is_movie) s
     ),
     aired as (
       select l.tmdb_id, (x->>0)::int as s, (x->>1)::int as e from latest l cross join lateral jsonb_array_elements(l.series_aired) x
@@ -423,22 +524,17 @@ function aggregatesSql(userId: string, timezone: string, year: number | undefine
       group by a.tmdb_id having count(w.e) = count(*)
     )
     select
-      (select count(distinct tmdb_id)::int from ev where type = 'movie') as movies_watched,
-      (select count(*)::int from ev where type = 'movie') as movie_views,
+      (select count(distinct tmdb_id)::int from titles where is_movie) as movies_watched,
+      (select coalesce(sum(mv), 0)::int from days) as movie_views,
       (select count(*)::int from eps) as episodes_watched,
       (select count(*)::int from completed) as series_completed,
-      (select coalesce(sum(runtime_minutes), 0)::int from ev) as minutes_watched,
+      (select coalesce(sum(m), 0)::int from days) as minutes_watched,
       (select coalesce(json_agg(json_build_object('name', name, 'count', n, 'minutes', m) order by n desc, m desc, name), '[]'::json)
-         from (select g as name, sum(item_count)::int as n, sum(runtime_minutes)::int as m
-               from ev cross join lateral jsonb_array_elements_text(ev.genres) g group by g) gs) as genres,
+         from (select g as name, sum(items)::int as n, sum(m)::int as m
+               from titles cross join lateral jsonb_array_elements_text(titles.genres) g group by g) gs) as genres,
       (select coalesce(json_agg(json_build_object('month', month, 'movies', mv, 'episodes', ep, 'minutes', m) order by month), '[]'::json)
-         from (select to_char(local_ts, 'YYYY-MM') as month,
-                      count(*) filter (where type = 'movie')::int as mv,
-                      coalesce(sum(item_count) filter (where type <> 'movie'), 0)::int as ep,
-                      sum(runtime_minutes)::int as m
-               from ev group by 1) ms) as months,
-      (select coalesce(json_agg(to_char(d, 'YYYY-MM-DD') order by d), '[]'::json)
-         from (select distinct local_ts::date as d from ev) ds) as dates
+         from (select to_char(d, 'YYYY-MM') as month, sum(mv)::int as mv, sum(ep)::int as ep, sum(m)::int as m from days group by 1) ms) as months,
+      (select coalesce(json_agg(to_char(d, 'YYYY-MM-DD') order by d), '[]'::json) from days) as dates
       ${extra}`;
 }
 

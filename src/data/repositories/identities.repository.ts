@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db.ts';
 import { userIdentities } from '../schema.ts';
 
@@ -91,8 +91,9 @@ export function createIdentitiesRepository(db: DbOrTx): IdentitiesRepository {
     },
 
     async countByUser(userId, tx = db) {
-      const [row] = await tx.select({ n: count() }).from(userIdentities).where(eq(userIdentities.userId, userId));
-      return Number(row?.n ?? 0);
+      // FOR UPDATE: two concurrent unlinks of a user's two identities must not both see 2 and both delete.
+      const rows = await tx.select({ id: userIdentities.id }).from(userIdentities).where(eq(userIdentities.userId, userId)).for('update');
+      return rows.length;
     },
 
     async insert(identity, tx = db) {

@@ -15,6 +15,8 @@ export interface SeasonCastCacheEntry {
 export interface SeasonCastCacheRepository {
   /** The cached cast of a season, unless it expired before `now`. */
   find(seriesId: number, seasonNumber: number, now: Date, tx?: DbOrTx): Promise<SeasonCast | undefined>;
+  /** The same, with the row's expiry (so a memory tier can expire with it). */
+  findEntry(seriesId: number, seasonNumber: number, now: Date, tx?: DbOrTx): Promise<{ cast: SeasonCast; expiresAt: Date } | undefined>;
   /** Store a season's cast, replacing the map and the expiry and resetting `created_at` (§7 Set). */
   upsert(entry: SeasonCastCacheEntry, tx?: DbOrTx): Promise<void>;
   /** Delete the rows that expired before `now`; resolves with how many went. */
@@ -25,11 +27,15 @@ export interface SeasonCastCacheRepository {
 export function createSeasonCastCacheRepository(db: DbOrTx): SeasonCastCacheRepository {
   return {
     async find(seriesId, seasonNumber, now, tx = db) {
+      return (await this.findEntry(seriesId, seasonNumber, now, tx))?.cast;
+    },
+
+    async findEntry(seriesId, seasonNumber, now, tx = db) {
       const rows = await tx
-        .select({ cast: seasonCastCache.castData })
+        .select({ cast: seasonCastCache.castData, expiresAt: seasonCastCache.expiresAt })
         .from(seasonCastCache)
         .where(and(eq(seasonCastCache.seriesId, seriesId), eq(seasonCastCache.seasonNumber, seasonNumber), gt(seasonCastCache.expiresAt, now)));
-      return rows[0]?.cast;
+      return rows[0];
     },
 
     async upsert(entry, tx = db) {

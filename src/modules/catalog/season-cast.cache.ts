@@ -28,10 +28,10 @@ export function createSeasonCastCache(deps: { repository: SeasonCastCacheReposit
       const hit = memory.get(key(seriesId, seasonNumber), now.getTime());
       if (hit) return hit;
       try {
-        const row = await deps.repository.find(seriesId, seasonNumber, now);
+        const row = await deps.repository.findEntry(seriesId, seasonNumber, now);
         if (!row) return undefined;
-        const map = new Map(Object.entries(row).map(([id, count]) => [Number(id), count]));
-        memory.set(key(seriesId, seasonNumber), map, { expiresAt: now.getTime() + MEMORY_TTL_MS });
+        const map = new Map(Object.entries(row.cast).map(([id, count]) => [Number(id), count]));
+        memory.set(key(seriesId, seasonNumber), map, { expiresAt: Math.min(row.expiresAt.getTime(), now.getTime() + MEMORY_TTL_MS) });
         return map;
       } catch (err) {
         deps.logger.warn({ err, seriesId, seasonNumber }, 'season cast cache read failed');

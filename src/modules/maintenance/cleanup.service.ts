@@ -29,6 +29,8 @@ export interface CleanupService {
 }
 
 export interface CleanupServiceDeps {
+  /** Counts purged rows per table (`db_rows_purged_total`). */
+  onPurged?: (table: string, count: number) => void;
   expiredRows: ExpiredRowsRegistry;
   syncJobs: SyncJobStatusRepository;
   clock: Clock;
@@ -55,6 +57,7 @@ export function createCleanupService(deps: CleanupServiceDeps): CleanupService {
         try {
           const removed = await purger.purgeExpired(now);
           tables.push({ table: purger.table, removed });
+          deps.onPurged?.(purger.table, removed);
           logger.info({ table: purger.table, removed }, 'expired rows purged');
         } catch (err) {
           tables.push({ table: purger.table, removed: 0, error: rootMessage(err) });
