@@ -87,13 +87,15 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   for (const schema of activitySchemas) app.addSchema(schema);
   registerErrorHandling(app);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks on the hot path: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
   // One access-log line per request, instead of Fastify's two, and the request metrics.
   const accessLog = container.logger;
   const routeLabels = new Map<string, string>();
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
     let endpoint = route === undefined ? 'unknown' : routeLabels.get(route);
     if (endpoint === undefined && route !== undefined) {
@@ -112,6 +114,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       },
       'request completed',
     );
+    done();
   });
 
   await app.register(swagger, {

@@ -94,9 +94,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       request.principal = principal;
     });
     // onSend, not onRequest: it also covers 404s, 405s and the router's own errors (bad encoding, long parameters).
-    app.addHook('onSend', async (request, reply, payload) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       noStoreIfPrivate(request.url, reply);
-      return payload;
+      done(null, payload);
     });
   },
   { name: 'minimovie-auth' },
