@@ -22,6 +22,7 @@ import { createContainer } from '../src/container.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { printCold, runColdScenarios } from './catalog.bench.ts';
+import { printStats, runStatsScenario, STATS_SCENARIO } from './me-stats.bench.ts';
 import type { LoadJob, LoadResult } from './load.worker.ts';
 import { scenarios } from './scenarios/index.ts';
 import type { BenchContext, BenchRequest, Scenario } from './scenarios/scenario.ts';
@@ -253,13 +254,15 @@ function printTable(rows: Row[]): void {
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const coldNames = ['movie-cold', 'movie-cold-ages'];
-  const unknown = wanted.filter((name) => !scenarios.some((s) => s.name === name) && !coldNames.includes(name));
+  const serialNames = [...coldNames, STATS_SCENARIO];
+  const unknown = wanted.filter((name) => !scenarios.some((s) => s.name === name) && !serialNames.includes(name));
   if (unknown.length > 0) {
-    console.error(`Unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${[...scenarios.map((s) => s.name), ...coldNames].join(', ')}`);
+    console.error(`Unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${[...scenarios.map((s) => s.name), ...serialNames].join(', ')}`);
     return 2;
   }
   const selected = wanted.length > 0 ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
   const coldSelected = wanted.length > 0 ? coldNames.filter((n) => wanted.includes(n)) : coldNames;
+  const statsSelected = wanted.length === 0 || wanted.includes(STATS_SCENARIO);
 
   const cpus = os.cpus();
   console.log(
@@ -282,6 +285,7 @@ async function main(): Promise<number> {
     console.log('');
     if (rows.length > 0) printTable(rows);
     if (coldSelected.length > 0) printCold(await runColdScenarios(coldSelected));
+    if (statsSelected) printStats(await runStatsScenario());
     const problems = rows.flatMap((r) => [
       ...r.subject.problems.map((p) => `${r.scenario} (minimovie): ${p}`),
       ...r.baseline.problems.map((p) => `${r.scenario} (baseline): ${p}`),

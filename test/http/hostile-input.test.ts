@@ -47,6 +47,17 @@ const ROUTES: { method: 'GET' | 'POST'; url: string; auth?: boolean; json?: bool
   { method: 'POST', url: '/auth/apple/notifications', json: true },
   { method: 'GET', url: '/me/identities', auth: true },
   { method: 'POST', url: '/me/identities/link-token', auth: true, json: true },
+  { method: 'GET', url: '/me', auth: true },
+  { method: 'GET', url: '/me/watchlist?limit=5', auth: true },
+  { method: 'GET', url: '/me/watch-events?type=movie', auth: true },
+  { method: 'POST', url: '/me/watch-events', auth: true, json: true },
+  { method: 'GET', url: '/me/watch-events/00000000-0000-4000-8000-000000000000', auth: true },
+  { method: 'GET', url: '/me/titles/movie/109445', auth: true },
+  { method: 'GET', url: '/me/series/1399/progress', auth: true },
+  { method: 'GET', url: '/me/stats?tz=Europe/London', auth: true },
+  { method: 'GET', url: '/me/achievements', auth: true },
+  { method: 'POST', url: '/me/achievements/seen', auth: true, json: true },
+  { method: 'GET', url: '/me/export?format=csv', auth: true },
   { method: 'GET', url: '/nope' },
 ];
 

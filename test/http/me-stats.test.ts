@@ -24,7 +24,7 @@ afterAll(async () => {
 const post = async (u: TestUser, payload: Record<string, unknown>) => {
   const res = await t.app.inject({ method: 'POST', url: '/me/watch-events', headers: u.headers, payload });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string };
+  return res.json<{ id: string }>();
 };
 const stats = async (u: TestUser, query = '') => {
   const res = await t.app.inject({ method: 'GET', url: `/me/stats${query}`, headers: u.headers });

@@ -113,6 +113,9 @@ describe('watchlist: errors', () => {
       expect(res.statusCode, q).toBe(400);
     }
     expect((await get(u, '/me/watchlist?cursor=abc')).json().code).toBe('INVALID_CURSOR');
+    for (const url of ['/me/titles/book/1', '/me/titles/movie/0', '/me/titles/movie/1e3', `/me/titles/series/${'9'.repeat(11)}`]) {
+      expect((await get(u, url)).statusCode, url).toBe(400);
+    }
   });
 
   it('removing a title that is not on the list is a 404', async () => {

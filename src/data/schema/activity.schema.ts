@@ -67,7 +67,8 @@ export const watchEvents = pgTable(
   },
   (t) => [
     index('idx_watch_events_user_watched').on(t.userId, t.watchedAt.desc(), t.id.desc()),
-    index('idx_watch_events_user_title').on(t.userId, t.tmdbId, t.type),
+    // Per-title state, progress and the latest snapshot of a series (highest `seq`).
+    index('idx_watch_events_user_title').on(t.userId, t.tmdbId, t.seq),
     check('watch_events_type_check', sql`${t.type} in ('movie', 'series', 'season', 'episode')`),
   ],
 );
@@ -104,4 +105,41 @@ export const userAchievements = pgTable(
     seenAt: tstz('seen_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.achievementId] })],
+);
+
+/**
+ * Running totals per title, kept in step with `watch_events` in the same
+ * transaction (+1 on insert, -1 on delete), so all-time stats read one row
+ * per title instead of every event. Genres and release year are the latest snapshot's.
+ */
+export const watchedTitles = pgTable(
+  'watched_titles',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    tmdbId: integer('tmdb_id').notNull(),
+    views: integer('views').notNull(),
+    items: integer('items').notNull(),
+    minutes: integer('minutes').notNull(),
+    genres: jsonb('genres').$type<string[]>().notNull(),
+    releaseYear: integer('release_year'),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind, t.tmdbId] }), check('watched_titles_kind_check', sql`${t.kind} in ('movie', 'series')`)],
+);
+
+/** How many watch events cover each episode, per user (kept like `watched_titles`); a row exists while at least one does. */
+export const watchedEpisodes = pgTable(
+  'watched_episodes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tmdbId: integer('tmdb_id').notNull(),
+    seasonNumber: integer('season_number').notNull(),
+    episodeNumber: integer('episode_number').notNull(),
+    views: integer('views').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.tmdbId, t.seasonNumber, t.episodeNumber] })],
 );

@@ -56,7 +56,7 @@ export function createAchievementsService(deps: { repo: ActivityRepository; user
         description: a.description,
         category: a.category,
         target: a.target,
-        current: stored ? Math.max(p.current, 0) : p.current,
+        current: p.current,
         earned: stored !== undefined,
         earnedAt: stored?.earnedAt.toISOString() ?? null,
       };

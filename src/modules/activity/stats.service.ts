@@ -29,9 +29,8 @@ export interface StatsService {
 /** PostgreSQL's "invalid parameter value" (an unknown time zone name in `AT TIME ZONE`). */
 export function isInvalidTimeZoneError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    const message = String((e as { message?: unknown }).message ?? '');
-    if (code === '22023' && message.includes('time zone')) return true;
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (code === '22023' && typeof message === 'string' && message.includes('time zone')) return true;
   }
   return false;
 }

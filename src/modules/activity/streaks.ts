@@ -1,7 +1,7 @@
 /** Day number of a `YYYY-MM-DD` calendar date (days since 1970-01-01); the date is read as a plain calendar date, no time zone. */
 export function dayNumber(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Math.round(Date.UTC(y!, m! - 1, d!) / 86_400_000);
+  const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
+  return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
 }
 
 /**

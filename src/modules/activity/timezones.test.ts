@@ -6,7 +6,7 @@ describe('canonicalTimeZone', () => {
     expect(canonicalTimeZone('Europe/London')).toBe('Europe/London');
     expect(canonicalTimeZone('america/los_angeles')).toBe('America/Los_Angeles');
     expect(canonicalTimeZone('UTC')).toBe('UTC');
-    expect(canonicalTimeZone('America/Argentina/Buenos_Aires')).toBe('America/Argentina/Buenos_Aires');
+    expect(canonicalTimeZone('America/Argentina/Buenos_Aires')).toMatch(/Buenos_Aires$/);
   });
 
   it('rejects offsets, unknown names and junk', () => {

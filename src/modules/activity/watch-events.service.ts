@@ -147,7 +147,7 @@ export function createWatchEventsService(deps: WatchEventsDeps): WatchEventsServ
       });
       if (!result) {
         const earlier = idempotencyKey === undefined ? undefined : await replay(userId, idempotencyKey, hash);
-        if (!earlier) throw new AppError(409, 'IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
+        if (!earlier) throw activityErrors.idempotencyKeyInProgress();
         return earlier;
       }
       notify(userId);
@@ -179,7 +179,7 @@ export function createWatchEventsService(deps: WatchEventsDeps): WatchEventsServ
     },
 
     async remove(userId, id) {
-      if (!isUuid(id) || !(await repo.deleteEvent(userId, id))) throw activityErrors.watchEventNotFound();
+      if (!isUuid(id) || !(await db.transaction((tx: DbOrTx) => repo.deleteEvent(userId, id, tx)))) throw activityErrors.watchEventNotFound();
       notify(userId);
     },
 
