@@ -10,18 +10,9 @@
  * - `movie-cold-ages`: the same, but every movie has 20 people nobody asked
  *   for before, so each request also fetches 20 people from TMDB.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config/config.ts';
-import { createContainer } from '../src/container.ts';
-import { buildApp } from '../src/http/app.ts';
-import { createLogger } from '../src/shared/logger.ts';
-import { startFakeTmdb, type FakeTmdb } from '../test/helpers/fake-tmdb.ts';
+import { startFakeTmdb } from '../test/helpers/fake-tmdb.ts';
 import { syntheticMovie } from '../test/helpers/tmdb-fixtures.ts';
+import { percentile, startBenchSubject, timedGet } from './subject.ts';
 
 export const TMDB_LATENCY_MS = 40;
 
@@ -36,11 +27,6 @@ export interface ColdResult {
   /** p50 / nominal TMDB latency, the figure the issues set targets on. */
   nominalRatio: number;
   target: number;
-}
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 /** 20 people per movie, all new: ids derived from the movie id. */
@@ -102,41 +88,6 @@ function person(id: number) {
   };
 }
 
-async function startSubject(fake: FakeTmdb, dataDir: string) {
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    WORKER: 'off',
-    MINI_MOVIE_UI_SECRET: randomBytes(32).toString('base64url'),
-    SECRET_KEY: randomBytes(32).toString('base64url'),
-    TMDB_ACCESS_TOKEN: 'bench',
-    TMDB_BASE_URL: fake.baseUrl,
-    TMDB_RATE_LIMIT: '100000',
-    MAX_TMDB_FETCH_PER_REQUEST: '20',
-    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
-  });
-  const logger = createLogger({ level: 'info', format: 'json', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const container = await createContainer(config, { logger });
-  const app = await buildApp(container);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, token: await container.clientTokens.sign(), close: async () => {
-    await app.close();
-    await container.close();
-  } };
-}
-
-async function timed(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(url, { headers });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-  return performance.now() - t0;
-}
-
 /** Run both cold scenarios (or the named ones), interleaving subject and baseline requests. */
 export async function runColdScenarios(names: readonly string[], requests = Number(process.env.BENCH_COLD_REQUESTS ?? 120)): Promise<ColdResult[]> {
   const fake = await startFakeTmdb();
@@ -144,8 +95,12 @@ export async function runColdScenarios(names: readonly string[], requests = Numb
   let withFreshPeople = false;
   fake.otherwise('/movie/:id', (req) => ({ body: withFreshPeople ? freshPeopleMovie(Number(req.params.id)) : syntheticMovie(Number(req.params.id), req.append) }));
   fake.otherwise('/person/:id', (req) => ({ body: person(Number(req.params.id)) }));
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minimovie-bench-cold-'));
-  const subject = await startSubject(fake, dataDir);
+  const subject = await startBenchSubject({
+    TMDB_ACCESS_TOKEN: 'bench',
+    TMDB_BASE_URL: fake.baseUrl,
+    TMDB_RATE_LIMIT: '100000',
+    MAX_TMDB_FETCH_PER_REQUEST: '20',
+  });
   const auth = { authorization: `Bearer ${subject.token}` };
   const out: ColdResult[] = [];
   let nextId = 5_000_000;
@@ -155,14 +110,14 @@ export async function runColdScenarios(names: readonly string[], requests = Numb
       process.stderr.write(`${name}: ${requests} serial cold requests, TMDB latency ${TMDB_LATENCY_MS} ms\n`);
       // Warm the connection pools, the collection and (for movie-cold) the shared people.
       for (let i = 0; i < 5; i++) {
-        await timed(`${subject.url}/movies/${nextId++}`, auth);
-        await timed(`${fake.baseUrl}/movie/${nextId++}`);
+        await timedGet(`${subject.url}/movies/${nextId++}`, auth);
+        await timedGet(`${fake.baseUrl}/movie/${nextId++}`);
       }
       const subjectTimes: number[] = [];
       const baselineTimes: number[] = [];
       for (let i = 0; i < requests; i++) {
-        subjectTimes.push(await timed(`${subject.url}/movies/${nextId++}`, auth));
-        baselineTimes.push(await timed(`${fake.baseUrl}/movie/${nextId++}?append_to_response=credits,watch/providers,videos`));
+        subjectTimes.push(await timedGet(`${subject.url}/movies/${nextId++}`, auth));
+        baselineTimes.push(await timedGet(`${fake.baseUrl}/movie/${nextId++}?append_to_response=credits,watch/providers,videos`));
       }
       const p50 = percentile(subjectTimes, 0.5);
       const baselineP50 = percentile(baselineTimes, 0.5);
@@ -180,7 +135,6 @@ export async function runColdScenarios(names: readonly string[], requests = Numb
   } finally {
     await subject.close();
     await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
   return out;
 }

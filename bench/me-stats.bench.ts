@@ -10,18 +10,11 @@
  * 10k/1k ratio of the p50s at most 3, and p50 at 10k at most 25 ms.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
-import { loadConfig } from '../src/config/config.ts';
-import { createContainer, type Container } from '../src/container.ts';
+import type { Container } from '../src/container.ts';
 import type { NewWatchEvent } from '../src/data/repositories/activity.repository.ts';
 import { watchEvents, type EpisodeRef } from '../src/data/schema.ts';
-import { buildApp } from '../src/http/app.ts';
-import { createLogger } from '../src/shared/logger.ts';
+import { percentile, startBenchSubject, timedGet } from './subject.ts';
 
 export const STATS_SCENARIO = 'me-stats';
 
@@ -120,41 +113,13 @@ async function seedUser(container: Container, count: number, seed: number): Prom
   return { userId, token };
 }
 
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-
-async function timed(url: string, token: string): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-  return performance.now() - t0;
-}
-
 /** Seed both users, then time serial `GET /me/stats` requests, alternating between them. */
 export async function runStatsScenario(requests = Number(process.env.BENCH_STATS_REQUESTS ?? 200)): Promise<StatsReport> {
-  const databaseUrl = process.env.BENCH_DATABASE_URL;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minimovie-bench-stats-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    WORKER: 'off',
-    MINI_MOVIE_UI_SECRET: randomBytes(32).toString('base64url'),
-    SECRET_KEY: randomBytes(32).toString('base64url'),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
-  const logger = createLogger({ level: 'info', format: 'json', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const container = await createContainer(config, { logger });
-  const app = await buildApp(container);
+  const subject = await startBenchSubject();
+  const { container } = subject;
   const users: string[] = [];
   try {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/me/stats`;
+    const base = `${subject.url}/me/stats`;
     process.stderr.write(`${STATS_SCENARIO}: seeding 10,000 + 1,000 events\n`);
     const seedStart = performance.now();
     const large = await seedUser(container, 10_000, 7);
@@ -165,24 +130,22 @@ export async function runStatsScenario(requests = Number(process.env.BENCH_STATS
     const seedSeconds = (performance.now() - seedStart) / 1000;
     process.stderr.write(`${STATS_SCENARIO}: ${requests} serial requests per user, alternating\n`);
     for (let i = 0; i < 20; i++) {
-      await timed(base, large.token);
-      await timed(base, small.token);
+      await timedGet(base, { authorization: `Bearer ${large.token}` });
+      await timedGet(base, { authorization: `Bearer ${small.token}` });
     }
     const largeTimes: number[] = [];
     const smallTimes: number[] = [];
     for (let i = 0; i < requests; i++) {
-      largeTimes.push(await timed(base, large.token));
-      smallTimes.push(await timed(base, small.token));
+      largeTimes.push(await timedGet(base, { authorization: `Bearer ${large.token}` }));
+      smallTimes.push(await timedGet(base, { authorization: `Bearer ${small.token}` }));
     }
     const result = (events: number, times: number[]): StatsResult => ({ events, p50: percentile(times, 0.5), p90: percentile(times, 0.9) });
     const l = result(10_000, largeTimes);
     const s = result(1_000, smallTimes);
-    return { database: databaseUrl ? 'PostgreSQL' : 'embedded PGlite', requests, large: l, small: s, ratio: l.p50 / s.p50, seedSeconds };
+    return { database: process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite', requests, large: l, small: s, ratio: l.p50 / s.p50, seedSeconds };
   } finally {
     for (const id of users) await container.users.deleteUser(id).catch(() => undefined);
-    await app.close();
-    await container.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await subject.close();
   }
 }
 

@@ -8,24 +8,17 @@
  * BENCH_ROUNDS (alternations, default 4), BENCH_DATABASE_URL (PostgreSQL
  * instead of embedded PGlite).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { loadConfig } from '../src/config/config.ts';
-import { resolveEmbeddedSecrets } from '../src/config/embedded-secrets.ts';
-import { createContainer } from '../src/container.ts';
-import { buildApp } from '../src/http/app.ts';
-import { createLogger } from '../src/shared/logger.ts';
 import { printCold, runColdScenarios } from './catalog.bench.ts';
 import { printStats, runStatsScenario, STATS_SCENARIO } from './me-stats.bench.ts';
+import { measurePeopleCacheMemory, printMemory } from './memory/people-cache.memory.ts';
 import type { LoadJob, LoadResult } from './load.worker.ts';
 import { scenarios } from './scenarios/index.ts';
 import type { BenchContext, BenchRequest, Scenario } from './scenarios/scenario.ts';
+import { startBenchSubject, type BenchSubject } from './subject.ts';
 
 function numberFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -82,39 +75,6 @@ function createLoadRunner() {
       });
     },
     close: () => worker.terminate(),
-  };
-}
-
-/** MiniMovie as `minimovie serve` runs it, but in this process, logging JSON at info to /dev/null. */
-async function startSubject(dataDir: string): Promise<BenchContext & { close(): Promise<void> }> {
-  const databaseUrl = process.env.BENCH_DATABASE_URL;
-  const base = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    // The in-process job worker is off so that only the HTTP path is measured.
-    WORKER: 'off',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl, MINI_MOVIE_UI_SECRET: randomBytes(32).toString('base64url') } : {}),
-  });
-  const { config } = resolveEmbeddedSecrets(base);
-  const logger = createLogger({ level: 'info', format: 'json', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const container = await createContainer(config, { logger });
-  const app = await buildApp(container);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
-  const token = await container.clientTokens.sign({ subject: 'bench' });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    token,
-    app,
-    container,
-    config,
-    async close() {
-      await app.close();
-      await container.close();
-    },
   };
 }
 
@@ -254,7 +214,8 @@ function printTable(rows: Row[]): void {
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const coldNames = ['movie-cold', 'movie-cold-ages'];
-  const serialNames = [...coldNames, STATS_SCENARIO];
+  const MEMORY_SCENARIO = 'people-memory';
+  const serialNames = [...coldNames, STATS_SCENARIO, MEMORY_SCENARIO];
   const unknown = wanted.filter((name) => !scenarios.some((s) => s.name === name) && !serialNames.includes(name));
   if (unknown.length > 0) {
     console.error(`Unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Available: ${[...scenarios.map((s) => s.name), ...serialNames].join(', ')}`);
@@ -263,6 +224,7 @@ async function main(): Promise<number> {
   const selected = wanted.length > 0 ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
   const coldSelected = wanted.length > 0 ? coldNames.filter((n) => wanted.includes(n)) : coldNames;
   const statsSelected = wanted.length === 0 || wanted.includes(STATS_SCENARIO);
+  const memorySelected = wanted.length === 0 || wanted.includes(MEMORY_SCENARIO);
 
   const cpus = os.cpus();
   console.log(
@@ -272,11 +234,10 @@ async function main(): Promise<number> {
     `node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}, database ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}\n`,
   );
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minimovie-bench-'));
   const load = createLoadRunner();
-  let subject: Awaited<ReturnType<typeof startSubject>> | undefined;
+  let subject: BenchSubject | undefined;
   try {
-    subject = await startSubject(dataDir);
+    subject = await startBenchSubject();
     const rows: Row[] = [];
     for (const scenario of selected) {
       process.stderr.write(`${scenario.name}: ${scenario.description}\n`);
@@ -286,6 +247,7 @@ async function main(): Promise<number> {
     if (rows.length > 0) printTable(rows);
     if (coldSelected.length > 0) printCold(await runColdScenarios(coldSelected));
     if (statsSelected) printStats(await runStatsScenario());
+    if (memorySelected) printMemory(measurePeopleCacheMemory());
     const problems = rows.flatMap((r) => [
       ...r.subject.problems.map((p) => `${r.scenario} (minimovie): ${p}`),
       ...r.baseline.problems.map((p) => `${r.scenario} (baseline): ${p}`),
@@ -298,7 +260,6 @@ async function main(): Promise<number> {
   } finally {
     await load.close();
     await subject?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
