@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Container } from '../container.ts';
 import { AppError, errorBody } from '../shared/errors.ts';
-import { redactUrl } from '../shared/logger.ts';
+import { createAccessLogWriter, redactUrl } from '../shared/logger.ts';
 import { authPlugin, noStoreIfPrivate } from './plugins/auth.plugin.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.plugin.ts';
 import { createCatalogResponder } from './plugins/catalog-response.ts';
@@ -93,7 +93,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     done();
   });
   // One access-log line per request, instead of Fastify's two, and the request metrics.
-  const accessLog = container.logger;
+  const accessLog = createAccessLogWriter(container.logger);
   const routeLabels = new Map<string, string>();
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url;
@@ -103,17 +103,14 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       routeLabels.set(route, endpoint);
     }
     container.metrics.httpRequest({ method: request.method, endpoint: endpoint ?? 'unknown', statusCode: reply.statusCode, durationSeconds: reply.elapsedTime / 1000 });
-    accessLog.info(
-      {
-        reqId: request.id,
-        method: request.method,
-        url: redactUrl(request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url),
-        route: request.routeOptions.url ?? 'unknown',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request completed',
-    );
+    accessLog({
+      reqId: request.id,
+      method: request.method,
+      url: redactUrl(request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url),
+      route: request.routeOptions.url ?? 'unknown',
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    });
     done();
   });
 

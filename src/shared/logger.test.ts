@@ -37,3 +37,29 @@ describe('redactUrl', () => {
     expect(redactUrl('/movies/1')).toBe('/movies/1');
   });
 });
+
+describe('createAccessLogWriter', () => {
+  it('writes one JSON line with the same shape as pino lines, and honours the level', async () => {
+    const { Writable } = await import('node:stream');
+    const { createAccessLogWriter, createLogger } = await import('./logger.ts');
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', format: 'json', destination: sink });
+    const write = createAccessLogWriter(logger);
+    write({ reqId: 'r-1', method: 'GET', url: '/movies/1?q="x"', route: '/movies/:id', status: 200, ms: 1.5 });
+    logger.info({ a: 1 }, 'other');
+    const access = JSON.parse(lines[0]!);
+    const other = JSON.parse(lines[1]!);
+    expect(access).toMatchObject({ level: 'info', service: 'minimovie', reqId: 'r-1', method: 'GET', url: '/movies/1?q="x"', route: '/movies/:id', status: 200, ms: 1.5, msg: 'request completed' });
+    expect(Object.keys(access).slice(0, 3)).toEqual(Object.keys(other).slice(0, 3));
+    expect(Number.isNaN(Date.parse(access.time))).toBe(false);
+    logger.level = 'warn';
+    write({ reqId: 'r-2', method: 'GET', url: '/', route: '/', status: 200, ms: 1 });
+    expect(lines).toHaveLength(2);
+  });
+});
