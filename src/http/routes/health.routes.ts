@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Container } from '../../container.ts';
+import { withTimeout } from '../../shared/timeout.ts';
 import { errorRef } from '../schemas/common.schemas.ts';
 
 const HealthSchema = Type.Object({
@@ -51,7 +52,7 @@ export const healthRoutes: FastifyPluginAsync<{ container: Container }> = async 
     async (_request, reply) => {
       void reply.header('cache-control', 'no-store');
       try {
-        await withTimeout(container.database.ping(), READY_TIMEOUT_MS);
+        await withTimeout(container.database.ping(), READY_TIMEOUT_MS, 'database ping');
       } catch (err) {
         reply.log.warn({ err }, 'readiness check failed');
         return reply.code(503).send({
@@ -64,19 +65,3 @@ export const healthRoutes: FastifyPluginAsync<{ container: Container }> = async 
     },
   );
 };
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}

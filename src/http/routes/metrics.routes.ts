@@ -1,16 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Metrics } from '../../clients/telemetry/metrics.ts';
+import { safeEqual } from '../../modules/auth/auth-crypto.ts';
 import { errorBody } from '../../shared/errors.ts';
 import { readBearerToken } from '../plugins/auth.plugin.ts';
 import { errorRef } from '../schemas/common.schemas.ts';
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** `GET /metrics`: Prometheus text. With `METRICS_TOKEN` set, it needs `Authorization: Bearer <token>`. */
 export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics; token: string | undefined }> = async (app, opts) => {
@@ -29,7 +23,7 @@ export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics; token: string
       void reply.header('cache-control', 'no-store');
       if (opts.token) {
         const given = readBearerToken(request);
-        if (!given || !sameSecret(given, opts.token)) {
+        if (!given || !safeEqual(given, opts.token)) {
           return reply.code(401).send(errorBody(401, given ? 'TOKEN_INVALID' : 'TOKEN_MISSING', 'A valid metrics token is required'));
         }
       }

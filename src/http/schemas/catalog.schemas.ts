@@ -221,16 +221,7 @@ export const SeasonSchema = Type.Object(
 
 export const EpisodeSchema = Type.Object(
   {
-    id: Type.Integer(),
-    name: Type.String(),
-    overview: Type.String(),
-    episodeNumber: Type.Integer(),
-    seasonNumber: Type.Integer(),
-    airDate: Type.String(),
-    runtime: Type.Integer(),
-    stillPath: Type.String(),
-    stillUrl: url('Still, w300.'),
-    voteAverage: Type.Number(),
+    ...SeasonEpisodeSchema.properties,
     voteCount: Type.Integer(),
     guestStars: Type.Array(personRef, {
       description: 'Guest stars as a separate list, as the older web client reads them (with ages at release). The same people are also merged into `credits.cast`.',

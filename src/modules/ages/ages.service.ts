@@ -2,6 +2,7 @@ import { TmdbNotFoundError, type TmdbCallOptions, type TmdbClient } from '../../
 import type { PeopleRepository, PersonWrite } from '../../data/repositories/people.repository.ts';
 import { utcDate, type Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { withTimeout } from '../../shared/timeout.ts';
 import type { AgeDates, CatalogContext, CreditAges } from '../catalog/catalog.service.ts';
 import type { CreditPerson, Credits } from '../catalog/credits.rules.ts';
 import type { SearchResult } from '../catalog/catalog.mappers.ts';
@@ -79,15 +80,7 @@ export function createAgesService(deps: AgesDeps): AgesService {
 
   async function readDb(ids: number[]) {
     try {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`people lookup timed out after ${DB_READ_TIMEOUT_MS} ms`)), DB_READ_TIMEOUT_MS);
-      });
-      try {
-        return await Promise.race([deps.people.findMany(ids), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return await withTimeout(deps.people.findMany(ids), DB_READ_TIMEOUT_MS, 'people lookup');
     } catch (err) {
       // As in the Go service, a database problem degrades to "not stored" rather than failing the page.
       logger.warn({ err, count: ids.length }, 'people lookup failed; fetching from TMDB instead');

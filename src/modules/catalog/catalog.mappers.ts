@@ -6,6 +6,7 @@ import type {
   TmdbPage,
   TmdbPersonDetails,
   TmdbSeasonDetails,
+  TmdbSeasonEpisode,
   TmdbTvSeriesDetails,
 } from '../../clients/tmdb/tmdb.types.ts';
 import { currentAge } from '../ages/age.rules.ts';
@@ -217,6 +218,35 @@ export function toSeries(t: TmdbTvSeriesDetails, region: string): Series {
   return series;
 }
 
+/** An episode as a season lists it; the episode page adds to it. */
+export interface EpisodeSummary {
+  id: number;
+  name: string;
+  overview: string;
+  episodeNumber: number;
+  seasonNumber: number;
+  airDate: string;
+  runtime: number;
+  stillPath: string;
+  stillUrl: string;
+  voteAverage: number;
+}
+
+function toEpisodeSummary(e: TmdbSeasonEpisode | TmdbEpisodeDetails): EpisodeSummary {
+  return {
+    id: e.id,
+    name: e.name ?? '',
+    overview: e.overview ?? '',
+    episodeNumber: e.episode_number,
+    seasonNumber: e.season_number,
+    airDate: e.air_date ?? '',
+    runtime: e.runtime ?? 0,
+    stillPath: e.still_path ?? '',
+    stillUrl: imageUrl(e.still_path, IMAGE_SIZES.still),
+    voteAverage: e.vote_average ?? 0,
+  };
+}
+
 export interface Season {
   id: number;
   name: string;
@@ -226,18 +256,7 @@ export interface Season {
   seasonNumber: number;
   airDate: string;
   voteAverage: number;
-  episodes: {
-    id: number;
-    name: string;
-    overview: string;
-    episodeNumber: number;
-    seasonNumber: number;
-    airDate: string;
-    runtime: number;
-    stillPath: string;
-    stillUrl: string;
-    voteAverage: number;
-  }[];
+  episodes: EpisodeSummary[];
   whereToWatch?: WhereToWatch;
   credits: Credits;
 }
@@ -253,18 +272,7 @@ export function toSeason(s: TmdbSeasonDetails, region: string): Season {
     seasonNumber: s.season_number,
     airDate: s.air_date ?? '',
     voteAverage: s.vote_average ?? 0,
-    episodes: (s.episodes ?? []).map((e) => ({
-      id: e.id,
-      name: e.name ?? '',
-      overview: e.overview ?? '',
-      episodeNumber: e.episode_number,
-      seasonNumber: e.season_number,
-      airDate: e.air_date ?? '',
-      runtime: e.runtime ?? 0,
-      stillPath: e.still_path ?? '',
-      stillUrl: imageUrl(e.still_path, IMAGE_SIZES.still),
-      voteAverage: e.vote_average ?? 0,
-    })),
+    episodes: (s.episodes ?? []).map(toEpisodeSummary),
     credits: buildAggregateCredits(s.aggregate_credits?.cast, s.aggregate_credits?.crew),
   };
   const wtw = whereToWatch(s['watch/providers'], region);
@@ -272,17 +280,7 @@ export function toSeason(s: TmdbSeasonDetails, region: string): Season {
   return season;
 }
 
-export interface Episode {
-  id: number;
-  name: string;
-  overview: string;
-  episodeNumber: number;
-  seasonNumber: number;
-  airDate: string;
-  runtime: number;
-  stillPath: string;
-  stillUrl: string;
-  voteAverage: number;
+export interface Episode extends EpisodeSummary {
   voteCount: number;
   guestStars: CreditPerson[];
   credits: Credits;
@@ -293,16 +291,7 @@ export function toEpisode(e: TmdbEpisodeDetails): Episode {
   const regulars = e.credits?.cast ?? [];
   const guests = e.credits?.guest_stars ?? [];
   return {
-    id: e.id,
-    name: e.name ?? '',
-    overview: e.overview ?? '',
-    episodeNumber: e.episode_number,
-    seasonNumber: e.season_number,
-    airDate: e.air_date ?? '',
-    runtime: e.runtime ?? 0,
-    stillPath: e.still_path ?? '',
-    stillUrl: imageUrl(e.still_path, IMAGE_SIZES.still),
-    voteAverage: e.vote_average ?? 0,
+    ...toEpisodeSummary(e),
     voteCount: e.vote_count ?? 0,
     guestStars: guests.map(castPerson),
     credits: buildCredits(mergeEpisodeCast(regulars, guests).map(castPerson), e.credits?.crew),
