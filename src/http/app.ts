@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Container } from '../container.ts';
 import { AppError, errorBody } from '../shared/errors.ts';
-import { createAccessLogWriter, redactUrl } from '../shared/logger.ts';
+import { createAccessLogWriter, lazyChildLogger, redactUrl, type Logger } from '../shared/logger.ts';
+import type { HttpRouteSeries, Metrics } from '../clients/telemetry/metrics.ts';
+import { createCors } from './plugins/cors.ts';
 import { authPlugin, noStoreIfPrivate } from './plugins/auth.plugin.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.plugin.ts';
 import { createCatalogResponder } from './plugins/catalog-response.ts';
@@ -50,6 +51,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    childLoggerFactory: (parent, bindings, opts) => lazyChildLogger(parent as Logger, bindings, opts),
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -87,27 +89,34 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   for (const schema of activitySchemas) app.addSchema(schema);
   registerErrorHandling(app);
 
-  // Callback-style hooks on the hot path: no promise per request.
+  // CORS (§3.4) answers preflights on any path before anything else runs.
+  const cors = createCors({
+    origins: config.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    headers: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'MM-Cache-Bypass', 'Accept'],
+    exposedHeaders: ['ETag', 'X-Cache', 'X-Request-Id', 'Retry-After'],
+    maxAgeSeconds: 300,
+  });
+  // One callback-style hook on each end of a request: no promise, and as little work as possible on the hot path.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    if (!cors(request, reply)) done();
+  });
+  // One access-log line per request (instead of Fastify's two) and the request metrics.
+  const accessLog = createAccessLogWriter(container.logger);
+  app.addHook('onClose', (_app, done) => {
+    accessLog.close();
     done();
   });
-  // One access-log line per request, instead of Fastify's two, and the request metrics.
-  const accessLog = createAccessLogWriter(container.logger);
-  const routeLabels = new Map<string, string>();
+  const telemetryOf = createRouteTelemetry(container.metrics);
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url;
-    let endpoint = route === undefined ? 'unknown' : routeLabels.get(route);
-    if (endpoint === undefined && route !== undefined) {
-      endpoint = route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-      routeLabels.set(route, endpoint);
-    }
-    container.metrics.httpRequest({ method: request.method, endpoint: endpoint ?? 'unknown', statusCode: reply.statusCode, durationSeconds: reply.elapsedTime / 1000 });
-    accessLog({
+    const route = telemetryOf(request);
+    route.series(request.method).record(reply.statusCode, reply.elapsedTime / 1000);
+    accessLog.write({
       reqId: request.id,
       method: request.method,
       url: redactUrl(request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url),
-      route: request.routeOptions.url ?? 'unknown',
+      route: route.route,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
     });
@@ -142,20 +151,6 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
-  // Origins match exactly but case-insensitively, as in the Go service (§3.4).
-  const allowedOrigins = new Set(config.corsOrigins.map((o) => o.toLowerCase()));
-  await app.register(cors, {
-    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin.toLowerCase())),
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'MM-Cache-Bypass', 'Accept'],
-    exposedHeaders: ['ETag', 'X-Cache', 'X-Request-Id', 'Retry-After'],
-    credentials: false,
-    maxAge: 300,
-    // §3.4: the preflight answer is a 200 (some older clients reject a 204).
-    optionsSuccessStatus: 200,
-    strictPreflight: false,
-  });
-
   const { sessions } = container.auth;
   await app.register(authPlugin, {
     clientTokens: container.clientTokens,
@@ -176,7 +171,16 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
 
   await app.register(healthRoutes, { container });
   await app.register(metricsRoutes, { metrics: container.metrics, token: config.metricsToken });
-  await app.register(accountRoutes, { auth: container.auth, rateLimitPerMinute: opts.disableRateLimit ? undefined : config.auth.rateLimitPerMinute });
+  // Sign-in and account responses carry tokens and personal data: never cached anywhere, errors included
+  // (unknown /auth and /me paths get the same header from the not-found handler, malformed URLs from frameworkErrors).
+  await app.register(async (privateScope) => {
+    privateScope.addHook('onSend', (_request, reply, payload, done) => {
+      void reply.header('cache-control', 'no-store');
+      done(null, payload);
+    });
+    await privateScope.register(accountRoutes, { auth: container.auth, rateLimitPerMinute: opts.disableRateLimit ? undefined : config.auth.rateLimitPerMinute });
+    await privateScope.register(meRoutes, { activity: container.activity });
+  });
   await app.register(catalogRoutes, {
     catalog: container.catalog,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -188,7 +192,6 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       now: () => container.clock.now().getTime(),
     }),
   });
-  await app.register(meRoutes, { activity: container.activity });
   await app.register(interestingRoutes, { interesting: container.interesting, requestTimeoutMs: config.llm.timeoutMs });
 
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => reply.type('application/json').send(app.swagger()));
@@ -199,4 +202,53 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   });
 
   return app;
+}
+
+/** What the onResponse hook needs about the route that answered: its pattern and its metric series per method. */
+interface RouteTelemetry {
+  /** Fastify's pattern (`/movies/:id`), or `unknown` when no route matched. */
+  route: string;
+  series(method: string): HttpRouteSeries;
+}
+
+/**
+ * Finds the telemetry of the route a request went to, computed once per route.
+ * Fastify's public `request.routeOptions` builds a fresh object on every read,
+ * so the lookup keys on the route's context object instead (found once by its
+ * symbol's description); if a Fastify upgrade renames it, the public getter is
+ * used.
+ */
+function createRouteTelemetry(metrics: Metrics): (request: FastifyRequest) => RouteTelemetry {
+  const byContext = new WeakMap<object, RouteTelemetry>();
+  const byUrl = new Map<string, RouteTelemetry>();
+  let contextSymbol: symbol | null | undefined;
+
+  const build = (url: string | undefined): RouteTelemetry => {
+    const endpoint = url === undefined ? 'unknown' : url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const perMethod = new Map<string, HttpRouteSeries>();
+    return {
+      route: url ?? 'unknown',
+      series(method) {
+        let s = perMethod.get(method);
+        if (!s) perMethod.set(method, (s = metrics.httpRoute(method, endpoint)));
+        return s;
+      },
+    };
+  };
+  const byPublicGetter = (request: FastifyRequest): RouteTelemetry => {
+    const url = request.routeOptions.url;
+    const key = url ?? '';
+    let t = byUrl.get(key);
+    if (!t) byUrl.set(key, (t = build(url)));
+    return t;
+  };
+
+  return (request) => {
+    if (contextSymbol === undefined) contextSymbol = Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null;
+    const context = contextSymbol === null ? undefined : ((request as unknown as Record<symbol, { config?: { url?: string } } | undefined>)[contextSymbol] ?? undefined);
+    if (!context) return byPublicGetter(request);
+    let t = byContext.get(context);
+    if (!t) byContext.set(context, (t = build(context.config?.url)));
+    return t;
+  };
 }

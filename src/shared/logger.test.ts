@@ -51,7 +51,8 @@ describe('createAccessLogWriter', () => {
     });
     const logger = createLogger({ level: 'info', format: 'json', destination: sink });
     const write = createAccessLogWriter(logger);
-    write({ reqId: 'r-1', method: 'GET', url: '/movies/1?q="x"', route: '/movies/:id', status: 200, ms: 1.5 });
+    write.write({ reqId: 'r-1', method: 'GET', url: '/movies/1?q="x"', route: '/movies/:id', status: 200, ms: 1.5 });
+    write.flush();
     logger.info({ a: 1 }, 'other');
     const access = JSON.parse(lines[0]!);
     const other = JSON.parse(lines[1]!);
@@ -59,7 +60,8 @@ describe('createAccessLogWriter', () => {
     expect(Object.keys(access).slice(0, 3)).toEqual(Object.keys(other).slice(0, 3));
     expect(Number.isNaN(Date.parse(access.time))).toBe(false);
     logger.level = 'warn';
-    write({ reqId: 'r-2', method: 'GET', url: '/', route: '/', status: 200, ms: 1 });
+    write.write({ reqId: 'r-2', method: 'GET', url: '/', route: '/', status: 200, ms: 1 });
+    write.flush();
     expect(lines).toHaveLength(2);
   });
 });

@@ -3,20 +3,15 @@ import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporte
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { TmdbMetrics } from '../tmdb/tmdb.metrics.ts';
+import { createHttpMetricsAggregator, type HttpRouteSeries } from './http-metrics.ts';
+
+export type { HttpRouteSeries };
 
 export interface MetricsConfig {
   serviceName: string;
   otlp?: { endpoint: string; headers?: string | undefined } | undefined;
   /** OTLP export interval (the Go service used 30 s). */
   exportIntervalMs?: number;
-}
-
-export interface HttpRequestEvent {
-  method: string;
-  /** Route pattern such as `/movies/:id`, or `unknown`. */
-  endpoint: string;
-  statusCode: number;
-  durationSeconds: number;
 }
 
 /** The augur (LLM facts) metrics of §12. `query_type` is always `person` today. */
@@ -34,7 +29,12 @@ export interface AugurMetrics {
  * (`GET /metrics`), and pushed over OTLP/HTTP when configured.
  */
 export interface Metrics {
-  httpRequest(event: HttpRequestEvent): void;
+  /**
+   * The request counter and duration histogram of one route (`endpoint` is the
+   * route pattern such as `/movies/{id}`, or `unknown`). Keep the series and
+   * call `record(status, seconds)` per request.
+   */
+  httpRoute(method: string, endpoint: string): HttpRouteSeries;
   readonly tmdb: TmdbMetrics;
   cacheEvent(store: string, operation: 'hit' | 'miss' | 'stale' | 'write'): void;
   rowsPurged(table: string, count: number): void;
@@ -44,6 +44,7 @@ export interface Metrics {
   shutdown(): Promise<void>;
 }
 
+const SCOPE = 'minimovie-api';
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const TMDB_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const AUGUR_BUCKETS = [1, 2.5, 5, 7.5, 10, 12.5, 15, 20, 25, 30, 45, 60];
@@ -61,13 +62,15 @@ export function parseOtlpHeaders(text: string | undefined): Record<string, strin
 
 /** Build the meter provider, its instruments and readers. */
 export function createMetrics(config: MetricsConfig): Metrics {
-  const prometheusReader = new PrometheusExporter({ preventServerStart: true });
+  const http = createHttpMetricsAggregator({ buckets: HTTP_BUCKETS, scopeName: SCOPE });
+  const prometheusReader = new PrometheusExporter({ preventServerStart: true, metricProducers: [http] });
   const readers: MetricReader[] = [prometheusReader];
   if (config.otlp) {
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: config.otlp.endpoint, headers: parseOtlpHeaders(config.otlp.headers) }),
         exportIntervalMillis: config.exportIntervalMs ?? 30_000,
+        metricProducers: [http],
       }),
     );
   }
@@ -75,13 +78,7 @@ export function createMetrics(config: MetricsConfig): Metrics {
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     readers,
   });
-  const meter = provider.getMeter('minimovie-api');
-  const httpTotal = meter.createCounter('http_requests_total', { unit: '{request}', description: 'HTTP requests by route and status' });
-  const httpDuration = meter.createHistogram('http_request_duration_seconds', {
-    unit: 's',
-    description: 'HTTP request duration',
-    advice: { explicitBucketBoundaries: HTTP_BUCKETS },
-  });
+  const meter = provider.getMeter(SCOPE);
   const tmdbTotal = meter.createCounter('tmdb_requests_total', { unit: '{request}', description: 'TMDB calls by endpoint and outcome' });
   const tmdbDuration = meter.createHistogram('tmdb_request_duration_seconds', {
     unit: 's',
@@ -106,10 +103,7 @@ export function createMetrics(config: MetricsConfig): Metrics {
   const serializer = new PrometheusSerializer();
 
   return {
-    httpRequest(e) {
-      httpTotal.add(1, { method: e.method, endpoint: e.endpoint, status_code: e.statusCode });
-      httpDuration.record(e.durationSeconds, { method: e.method, endpoint: e.endpoint });
-    },
+    httpRoute: (method, endpoint) => http.series(method, endpoint),
     tmdb: {
       tmdbRequest(e) {
         tmdbTotal.add(1, { endpoint: e.endpoint, status: e.status, status_code: e.statusCode });

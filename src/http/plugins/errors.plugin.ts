@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorBody } from '../../shared/errors.ts';
+import { noStoreIfPrivate } from './auth.plugin.ts';
 
 interface ValidationIssue {
   instancePath: string;
@@ -104,6 +105,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
 
   app.setNotFoundHandler((request, reply) => {
+    noStoreIfPrivate(request.url, reply);
     const path = (request.url.split('?')[0] ?? '/').slice(0, 200);
     const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter(
       (method) => method !== request.method && app.findRoute({ method, url: path }) !== null,

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { CatalogContext, CatalogService, Served } from '../../modules/catalog/catalog.service.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { CatalogResponder } from '../plugins/catalog-response.ts';
@@ -101,13 +101,20 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<CatalogRoutesOptions> = as
   }
 
   async function serve<T>(request: FastifyRequest, reply: FastifyReply, query: LocaleQueryT, run: (ctx: CatalogContext) => Promise<Served<T>>) {
-    if (responder.tryCached(request, reply)) return reply;
     const ctx = context(request, query);
     const served = await run(ctx);
     return responder.send(request, reply, { ...served, complete: served.complete !== false && !ctx.agesIncomplete });
   }
 
-  const auth = { onRequest: app.requireCatalogAuth };
+  /**
+   * A page rendered in the last minute is answered right after auth, before
+   * validation and the handler: its URL (the cache key) passed validation
+   * when the page was first served. Callback style, so a hit costs no promise.
+   */
+  const fromPageCache: onRequestHookHandler = (request, reply, done) => {
+    if (!responder.tryCached(request, reply)) done();
+  };
+  const auth = { onRequest: [app.requireCatalogAuth, fromPageCache] };
   const security: { [scheme: string]: string[] }[] = [{ clientToken: [] }, { session: [] }];
 
   app.get(

@@ -18,6 +18,12 @@ export interface ClientTokenService {
   readonly enabled: boolean;
   /** Verify an HS256 client token; throws a 401 AppError with a stable code. */
   verify(token: string | undefined): Promise<ClientTokenClaims>;
+  /**
+   * The synchronous fast path of `verify`: true when this exact token was
+   * verified before and its time claims still hold now. False means "not
+   * known to be valid": call `verify` for the answer (and the error).
+   */
+  isKnownValid(token: string | undefined): boolean;
   /** Sign a client token, optionally expiring after `expiresInSeconds`. */
   sign(opts?: { expiresInSeconds?: number; subject?: string }): Promise<string>;
 }
@@ -37,6 +43,12 @@ export function createClientTokenService(deps: { secret: string | undefined; clo
   const key = deps.secret ? new TextEncoder().encode(deps.secret) : undefined;
   const verified = new Map<string, ClientTokenClaims>();
 
+  function timesHold(claims: ClientTokenClaims): boolean {
+    if (claims.exp === undefined && claims.nbf === undefined && claims.iat === undefined) return true;
+    const now = Math.floor(deps.clock.now().getTime() / 1000);
+    return !(typeof claims.exp === 'number' && now >= claims.exp) && !(typeof claims.nbf === 'number' && now < claims.nbf) && !(typeof claims.iat === 'number' && now < claims.iat);
+  }
+
   function checkTimes(claims: ClientTokenClaims): void {
     const now = Math.floor(deps.clock.now().getTime() / 1000);
     if (typeof claims.exp === 'number' && now >= claims.exp) throw new AppError(401, TOKEN_EXPIRED, 'Token is expired');
@@ -46,6 +58,11 @@ export function createClientTokenService(deps: { secret: string | undefined; clo
 
   return {
     enabled: key !== undefined,
+    isKnownValid(token) {
+      if (!token || !key) return false;
+      const cached = verified.get(token);
+      return cached !== undefined && timesHold(cached);
+    },
     async verify(token) {
       if (!token) throw new AppError(401, TOKEN_MISSING, 'No token found: send Authorization: Bearer <token>');
       if (!key) throw new AppError(401, TOKEN_INVALID, 'Token is unauthorized: the server has no client-token secret configured');
