@@ -1,5 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { redactSecrets, redactUrl } from './logger.ts';
+import { Writable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
+import { ACCESS_FLUSH_MS, createAccessLogWriter, createLogger, jsonString, lazyChildLogger, redactSecrets, redactUrl } from './logger.ts';
+
+function sinkLines() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter((l) => l.length > 0));
+      done();
+    },
+  });
+  return { lines, sink };
+}
 
 describe('redactSecrets', () => {
   it('redacts top-level tokens, nested codes and credential headers', () => {
@@ -40,8 +52,6 @@ describe('redactUrl', () => {
 
 describe('createAccessLogWriter', () => {
   it('writes one JSON line with the same shape as pino lines, and honours the level', async () => {
-    const { Writable } = await import('node:stream');
-    const { createAccessLogWriter, createLogger } = await import('./logger.ts');
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -63,5 +73,61 @@ describe('createAccessLogWriter', () => {
     write.write({ reqId: 'r-2', method: 'GET', url: '/', route: '/', status: 200, ms: 1 });
     write.flush();
     expect(lines).toHaveLength(2);
+  });
+});
+
+describe('jsonString', () => {
+  it.each(['/movies/1', 'a"b', 'a\\b', 'tab\there', 'x\u0001y', '\ud800 lone', 'é/ü/日本', '', '</script>'])('matches JSON.stringify for %j', (text) => {
+    expect(jsonString(text)).toBe(JSON.stringify(text));
+  });
+});
+
+describe('buffered access lines', () => {
+  it('gathers lines and writes them within ACCESS_FLUSH_MS, in order, without waiting for more traffic', async () => {
+    vi.useFakeTimers();
+    try {
+      const { lines, sink } = sinkLines();
+      const logger = createLogger({ level: 'info', format: 'json', destination: sink });
+      const access = createAccessLogWriter(logger);
+      access.write({ reqId: 'a', method: 'GET', url: '/1', route: '/x', status: 200, ms: 1 });
+      access.write({ reqId: 'b', method: 'GET', url: '/2', route: '/x', status: 404, ms: 1 });
+      expect(lines).toHaveLength(0);
+      vi.advanceTimersByTime(ACCESS_FLUSH_MS);
+      expect(lines.map((l) => (JSON.parse(l) as { reqId: string }).reqId)).toEqual(['a', 'b']);
+      access.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes everything on close, and each later line at once', () => {
+    const { lines, sink } = sinkLines();
+    const logger = createLogger({ level: 'info', format: 'json', destination: sink });
+    const access = createAccessLogWriter(logger);
+    access.write({ reqId: 'a', method: 'GET', url: '/1', route: '/x', status: 200, ms: 1 });
+    access.close();
+    expect(lines).toHaveLength(1);
+    access.write({ reqId: 'b', method: 'GET', url: '/2', route: '/x', status: 200, ms: 1 });
+    expect(lines).toHaveLength(2);
+  });
+});
+
+describe('lazyChildLogger', () => {
+  it('logs with the request bindings and honours a route log level, building the child only when used', () => {
+    const { lines, sink } = sinkLines();
+    const parent = createLogger({ level: 'info', format: 'json', destination: sink });
+    const childSpy = vi.spyOn(parent, 'child');
+    const quiet = lazyChildLogger(parent, { reqId: 'r-9' }, { level: 'warn' });
+    expect(quiet.level).toBe('warn');
+    expect(childSpy).not.toHaveBeenCalled();
+    quiet.info('dropped');
+    quiet.warn({ code: 'X' }, 'kept');
+    expect(childSpy).toHaveBeenCalledTimes(1);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(lines).toHaveLength(1);
+    expect(line).toMatchObject({ reqId: 'r-9', code: 'X', msg: 'kept', level: 'warn' });
+    const grandchild = lazyChildLogger(parent, { reqId: 'r-10' }, {}).child({ step: 2 });
+    grandchild.error('boom');
+    expect(JSON.parse(lines[1]!)).toMatchObject({ reqId: 'r-10', step: 2, msg: 'boom' });
   });
 });

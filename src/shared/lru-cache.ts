@@ -23,10 +23,13 @@ interface Slot<V> {
 export function createLruCache<K, V>(maxWeight: number): LruCache<K, V> {
   const map = new Map<K, Slot<V>>();
   let total = 0;
+  /** The most recently used slot: reading it again needs no reordering (a hot key costs one lookup). */
+  let newest: Slot<V> | undefined;
 
   function remove(key: K, slot: Slot<V>): void {
     map.delete(key);
     total -= slot.weight;
+    if (slot === newest) newest = undefined;
   }
 
   return {
@@ -37,8 +40,11 @@ export function createLruCache<K, V>(maxWeight: number): LruCache<K, V> {
         remove(key, slot);
         return undefined;
       }
-      map.delete(key);
-      map.set(key, slot);
+      if (slot !== newest) {
+        map.delete(key);
+        map.set(key, slot);
+        newest = slot;
+      }
       return slot.value;
     },
     set(key, value, opts = {}) {
@@ -46,7 +52,9 @@ export function createLruCache<K, V>(maxWeight: number): LruCache<K, V> {
       const existing = map.get(key);
       if (existing) remove(key, existing);
       if (weight > maxWeight) return;
-      map.set(key, { value, weight, expiresAt: opts.expiresAt ?? Number.POSITIVE_INFINITY });
+      const slot = { value, weight, expiresAt: opts.expiresAt ?? Number.POSITIVE_INFINITY };
+      map.set(key, slot);
+      newest = slot;
       total += weight;
       for (const [oldKey, slot] of map) {
         if (total <= maxWeight) break;
@@ -62,6 +70,7 @@ export function createLruCache<K, V>(maxWeight: number): LruCache<K, V> {
     clear() {
       map.clear();
       total = 0;
+      newest = undefined;
     },
     get size() {
       return map.size;
