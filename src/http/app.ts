@@ -7,8 +7,9 @@ import scalar from '@scalar/fastify-api-reference';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Container } from '../container.ts';
+import { nowMs } from '../shared/clock.ts';
 import { AppError, errorBody } from '../shared/errors.ts';
-import { createAccessLogWriter, lazyChildLogger, redactUrl, type Logger } from '../shared/logger.ts';
+import { createAccessLogWriter, redactUrl, withLazyRequestLoggers } from '../shared/logger.ts';
 import type { HttpRouteSeries, Metrics } from '../clients/telemetry/metrics.ts';
 import { createCors } from './plugins/cors.ts';
 import { authPlugin, noStoreIfPrivate } from './plugins/auth.plugin.ts';
@@ -43,7 +44,7 @@ export interface BuildAppOptions {
 export async function buildApp(container: Container, opts: BuildAppOptions = {}): Promise<App> {
   const { config } = container;
   // Typed as Fastify's logger so the instance type stays the default one that plugins expect.
-  const logger: FastifyBaseLogger = container.logger;
+  const logger: FastifyBaseLogger = withLazyRequestLoggers(container.logger);
   // A hop count becomes a function: Fastify's types accept no number here (it would trust the n nearest hops).
   const hops = config.trustProxy;
   const trustProxy: boolean | string[] | ((address: string, hop: number) => boolean) =
@@ -51,7 +52,6 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
-    childLoggerFactory: (parent, bindings, opts) => lazyChildLogger(parent as Logger, bindings, opts),
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -189,7 +189,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       cacheBytes: Math.min(64 * 1024 * 1024, Math.floor(config.tmdb.cacheBytes / 4)),
       ttlMs: RENDERED_PAGE_TTL_MS,
       // The same clock as the ages and the TMDB cache, so a page never outlives the date its ages were computed for.
-      now: () => container.clock.now().getTime(),
+      now: () => nowMs(container.clock),
     }),
   });
   await app.register(interestingRoutes, { interesting: container.interesting, requestTimeoutMs: config.llm.timeoutMs });

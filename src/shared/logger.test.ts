@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { ACCESS_FLUSH_MS, createAccessLogWriter, createLogger, jsonString, lazyChildLogger, redactSecrets, redactUrl } from './logger.ts';
+import { ACCESS_FLUSH_MS, createAccessLogWriter, createLogger, jsonString, lazyChildLogger, redactSecrets, redactUrl, withLazyRequestLoggers } from './logger.ts';
 
 function sinkLines() {
   const lines: string[] = [];
@@ -129,5 +129,24 @@ describe('lazyChildLogger', () => {
     const grandchild = lazyChildLogger(parent, { reqId: 'r-10' }, {}).child({ step: 2 });
     grandchild.error('boom');
     expect(JSON.parse(lines[1]!)).toMatchObject({ reqId: 'r-10', step: 2, msg: 'boom' });
+  });
+});
+
+describe('withLazyRequestLoggers', () => {
+  it('logs straight through the root and gives lazy children with their bindings', () => {
+    const { lines, sink } = sinkLines();
+    const parent = createLogger({ level: 'info', format: 'json', destination: sink });
+    const root = withLazyRequestLoggers(parent);
+    root.info({ step: 'start' }, 'root line');
+    const childSpy = vi.spyOn(parent, 'child');
+    const request = root.child({ reqId: 'r-1' });
+    expect(childSpy).not.toHaveBeenCalled();
+    request.error({ err: new Error('x') }, 'failed');
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { step: 'start', msg: 'root line' },
+      { reqId: 'r-1', msg: 'failed', level: 'error' },
+    ]);
+    root.level = 'error';
+    expect(parent.level).toBe('error');
   });
 });

@@ -157,6 +157,7 @@ const openWriters = new Set<() => void>();
 let exitHookInstalled = false;
 
 /** Characters that JSON escapes (quotes, backslashes, controls) or that need care (surrogates). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found here
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal; plain strings (ids, methods, routes, most URLs) skip JSON.stringify, which costs several times more. */
@@ -258,6 +259,11 @@ class LazyChildLogger {
     return this.#real?.level ?? this.#opts.level ?? this.#parent.level;
   }
 
+  /** pino's `levelVal`, which some callers read to compare levels. */
+  get levelVal(): number {
+    return this.#real?.levelVal ?? (this.#opts.level === undefined ? this.#parent.levelVal : this.#logger().levelVal);
+  }
+
   set level(level: string) {
     this.#logger().level = level;
   }
@@ -292,12 +298,30 @@ class LazyChildLogger {
     return this.#logger().isLevelEnabled(level);
   }
 
+  /** Children are lazy too. */
   child(bindings: pino.Bindings, opts?: pino.ChildLoggerOptions): Logger {
-    return this.#logger().child(bindings, opts);
+    return new LazyChildLogger(this.#logger(), bindings, opts ?? {}) as unknown as Logger;
+  }
+
+  /** A wrapper around a logger that exists already: it logs straight to it, and only its children are lazy. */
+  static around(logger: Logger): LazyChildLogger {
+    const wrapper = new LazyChildLogger(logger, {}, {});
+    wrapper.#real = logger;
+    return wrapper;
   }
 }
 
-/** Fastify `childLoggerFactory`: per-request loggers that cost nothing until used. */
+/**
+ * The logger to hand to Fastify (`loggerInstance`): it logs through `logger`,
+ * and the child logger Fastify makes for every request (to bind `reqId`) is
+ * lazy. Wrapping the root rather than passing a `childLoggerFactory` keeps
+ * Fastify on its default factory, which skips re-validating every child.
+ */
+export function withLazyRequestLoggers(logger: Logger): Logger {
+  return LazyChildLogger.around(logger) as unknown as Logger;
+}
+
+/** A lazy child of `parent` (what `withLazyRequestLoggers(parent).child(bindings, opts)` returns). */
 export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, opts: pino.ChildLoggerOptions): Logger {
   return new LazyChildLogger(parent, bindings, opts) as unknown as Logger;
 }
