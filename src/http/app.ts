@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -35,6 +35,17 @@ export const RENDERED_PAGE_TTL_MS = 60_000;
 /** Incoming request ids are reused only when they look like ids, never echoing arbitrary text. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Request ids we make: a random per-process prefix and a counter
+ * (`3f9c0a7d12be-1a`), unique across instances and restarts, and several
+ * times cheaper than a random UUID per request.
+ */
+const REQUEST_ID_PREFIX = `${randomBytes(6).toString('hex')}-`;
+let requestCounter = 0;
+export function nextRequestId(): string {
+  return REQUEST_ID_PREFIX + (++requestCounter).toString(36);
+}
+
 export interface BuildAppOptions {
   /** Let every request through the rate limiter (the hostile-input tests need to reach the handlers). */
   disableRateLimit?: boolean;
@@ -55,7 +66,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : nextRequestId();
     },
     bodyLimit: BODY_LIMIT_BYTES,
     schemaController: { compilersFactory: { buildSerializer: buildOrderedSerializer, buildValidator: buildSplitValidator } },
@@ -111,14 +122,15 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   const telemetryOf = createRouteTelemetry(container.metrics);
   app.addHook('onResponse', (request, reply, done) => {
     const route = telemetryOf(request);
-    route.series(request.method).record(reply.statusCode, reply.elapsedTime / 1000);
+    const elapsedMs = reply.elapsedTime;
+    route.series(request.method).record(reply.statusCode, elapsedMs / 1000);
     accessLog.write({
       reqId: request.id,
       method: request.method,
       url: redactUrl(request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url),
       route: route.route,
       status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
+      ms: Math.round(elapsedMs * 10) / 10,
     });
     done();
   });

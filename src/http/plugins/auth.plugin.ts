@@ -29,7 +29,7 @@ declare module 'fastify' {
  */
 export function readBearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && header.length > 7 && header.slice(0, 7).toUpperCase() === 'BEARER ') {
+  if (typeof header === 'string' && header.length > 7 && (header.startsWith('Bearer ') || header.slice(0, 7).toUpperCase() === 'BEARER ')) {
     return header.slice(7);
   }
   const cookie = request.headers.cookie;

@@ -62,12 +62,14 @@ export function createClientTokenService(deps: { secret: string | undefined; clo
     enabled: key !== undefined,
     isKnownValid(token) {
       if (!token || !key) return false;
-      // Clients send one static token on every request: comparing with the last one is cheaper than hashing it for the map.
-      const claims = token === lastToken ? lastClaims : verified.get(token);
-      if (claims === undefined) return false;
+      // Clients send one static token on every request: comparing with the last one is cheaper than hashing it for the map,
+      // and a token without `exp` that was valid once stays valid (`nbf` and `iat` only ever move into the past).
+      if (token === lastToken && lastClaims !== undefined) return lastClaims.exp === undefined || timesHold(lastClaims);
+      const claims = verified.get(token);
+      if (claims === undefined || !timesHold(claims)) return false;
       lastToken = token;
       lastClaims = claims;
-      return timesHold(claims);
+      return true;
     },
     async verify(token) {
       if (!token) throw new AppError(401, TOKEN_MISSING, 'No token found: send Authorization: Bearer <token>');
