@@ -4,8 +4,8 @@
  * run, alternating the two so that a noisy neighbour hurts both alike.
  *
  * Settings (environment): BENCH_DURATION (measured seconds per target, default
- * 10), BENCH_WARMUP (seconds, default 5), BENCH_CONNECTIONS (default 10),
- * BENCH_ROUNDS (alternations, default 4), BENCH_DATABASE_URL (PostgreSQL
+ * 20), BENCH_WARMUP (seconds, default 5), BENCH_CONNECTIONS (default 10),
+ * BENCH_ROUNDS (alternations, default 8), BENCH_DATABASE_URL (PostgreSQL
  * instead of embedded PGlite).
  */
 import type { AddressInfo } from 'node:net';
@@ -32,10 +32,10 @@ function numberFromEnv(name: string, fallback: number, min: number): number {
 }
 
 const settings = {
-  durationSeconds: numberFromEnv('BENCH_DURATION', 10, 1),
+  durationSeconds: numberFromEnv('BENCH_DURATION', 20, 1),
   warmupSeconds: numberFromEnv('BENCH_WARMUP', 5, 0),
   connections: Math.round(numberFromEnv('BENCH_CONNECTIONS', 10, 1)),
-  rounds: Math.round(numberFromEnv('BENCH_ROUNDS', 4, 1)),
+  rounds: Math.round(numberFromEnv('BENCH_ROUNDS', 8, 1)),
 };
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -130,6 +130,16 @@ interface Row {
   scenario: string;
   subject: Measured;
   baseline: Measured;
+  /** Throughput ratio of each round (subject / baseline, measured back to back), in round order. */
+  roundRatios: number[];
+}
+
+const rps = (r: LoadResult) => r.latencies.length / r.durationSeconds;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function runScenario(scenario: Scenario, ctx: BenchContext, load: ReturnType<typeof createLoadRunner>): Promise<Row> {
@@ -177,7 +187,12 @@ async function runScenario(scenario: Scenario, ctx: BenchContext, load: ReturnTy
         (target === 'subject' ? subjectRuns : baselineRuns).push(result);
       }
     }
-    return { scenario: scenario.name, subject: summarize(subjectRuns), baseline: summarize(baselineRuns) };
+    return {
+      scenario: scenario.name,
+      subject: summarize(subjectRuns),
+      baseline: summarize(baselineRuns),
+      roundRatios: subjectRuns.map((r, i) => rps(r) / rps(baselineRuns[i]!)),
+    };
   } finally {
     await baseline.app.close();
   }
@@ -187,7 +202,7 @@ function printTable(rows: Row[]): void {
   const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
   const fmtMs = (n: number) => n.toFixed(2);
   const fmtRatio = (n: number) => `${n.toFixed(2)}x`;
-  const header = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs base', 'p50 vs base', 'p99 vs base'];
+  const header = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs base', 'per round: median (min-max)', 'p50 vs base', 'p99 vs base'];
   const lines: string[][] = [header];
   for (const r of rows) {
     lines.push([
@@ -197,17 +212,19 @@ function printTable(rows: Row[]): void {
       fmtMs(r.subject.p50),
       fmtMs(r.subject.p99),
       fmtRatio(r.subject.requestsPerSecond / r.baseline.requestsPerSecond),
+      `${fmtRatio(median(r.roundRatios))} (${Math.min(...r.roundRatios).toFixed(2)}-${Math.max(...r.roundRatios).toFixed(2)})`,
       fmtRatio(r.subject.p50 / r.baseline.p50),
       fmtRatio(r.subject.p99 / r.baseline.p99),
     ]);
-    lines.push(['', 'baseline', fmtInt(r.baseline.requestsPerSecond), fmtMs(r.baseline.p50), fmtMs(r.baseline.p99), '', '', '']);
+    lines.push(['', 'baseline', fmtInt(r.baseline.requestsPerSecond), fmtMs(r.baseline.p50), fmtMs(r.baseline.p99), '', '', '', '']);
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   const render = (l: string[]) => l.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
   console.log(render(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines.slice(1)) console.log(render(l));
-  console.log('\nreq/s vs base: MiniMovie throughput / baseline throughput (higher is better, 1.00x = free).');
+  console.log('\nreq/s vs base: MiniMovie throughput / baseline throughput over all rounds (higher is better, 1.00x = free).');
+  console.log('per round: the same ratio for each back-to-back round pair; the median is robust to a noisy neighbour hitting one round.');
   console.log('p50/p99 vs base: MiniMovie latency / baseline latency (lower is better).');
 }
 
