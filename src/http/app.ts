@@ -130,7 +130,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
       url: redactUrl(request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url),
       route: route.route,
       status: reply.statusCode,
-      ms: Math.round(elapsedMs * 10) / 10,
+      ms: elapsedMs,
     });
     done();
   });

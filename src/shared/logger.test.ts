@@ -110,6 +110,14 @@ describe('buffered access lines', () => {
     access.write({ reqId: 'b', method: 'GET', url: '/2', route: '/x', status: 200, ms: 1 });
     expect(lines).toHaveLength(2);
   });
+
+  it('logs durations to 0.1 ms', () => {
+    const { lines, sink } = sinkLines();
+    const access = createAccessLogWriter(createLogger({ level: 'info', format: 'json', destination: sink }));
+    for (const ms of [0.04, 0.06, 12.345, 7, 1234.56]) access.write({ reqId: 'a', method: 'GET', url: '/', route: '/', status: 200, ms });
+    access.close();
+    expect(lines.map((l) => (JSON.parse(l) as { ms: number }).ms)).toEqual([0, 0.1, 12.3, 7, 1234.6]);
+  });
 });
 
 describe('lazyChildLogger', () => {

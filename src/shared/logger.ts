@@ -140,6 +140,7 @@ export interface AccessLine {
   url: string;
   route: string;
   status: number;
+  /** Duration in milliseconds; logged to 0.1 ms. */
   ms: number;
 }
 
@@ -191,6 +192,8 @@ export function createAccessLogWriter(logger: Logger): AccessLogWriter {
   let timer: NodeJS.Timeout | undefined;
   let lastMs = 0;
   let lastIso = '';
+  let lastRoute = '';
+  let lastRouteJson = '""';
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
@@ -215,7 +218,13 @@ export function createAccessLogWriter(logger: Logger): AccessLogWriter {
         lastMs = ms;
         lastIso = new Date(ms).toISOString();
       }
-      pending += `{"level":"info","time":"${lastIso}","service":"minimovie","reqId":${jsonString(line.reqId)},"method":${jsonString(line.method)},"url":${jsonString(line.url)},"route":${jsonString(line.route)},"status":${line.status},"ms":${line.ms},"msg":"request completed"}\n`;
+      if (line.route !== lastRoute) {
+        lastRoute = line.route;
+        lastRouteJson = jsonString(line.route);
+      }
+      // Tenths of a millisecond as integers: printing a double costs several times more.
+      const tenths = Math.round(line.ms * 10);
+      pending += `{"level":"info","time":"${lastIso}","service":"minimovie","reqId":${jsonString(line.reqId)},"method":${jsonString(line.method)},"url":${jsonString(line.url)},"route":${lastRouteJson},"status":${line.status},"ms":${Math.trunc(tenths / 10)}.${tenths % 10},"msg":"request completed"}\n`;
       if (closed || pending.length >= ACCESS_BUFFER_CHARS) flush();
       else timer ??= setTimeout(flush, ACCESS_FLUSH_MS).unref();
     },
