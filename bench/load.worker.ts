@@ -3,7 +3,8 @@
  * under test keeps its own event loop, and records every response time with
  * sub-millisecond precision (autocannon's own histogram rounds to whole ms).
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { pinThisThread } from './pin.ts';
 import autocannon from 'autocannon';
 
 export interface LoadJob {
@@ -30,6 +31,8 @@ export interface LoadResult {
 
 const port = parentPort;
 if (!port) throw new Error('load.worker.ts must run as a worker thread');
+const { cpu } = (workerData ?? {}) as { cpu?: number };
+if (cpu !== undefined) pinThisThread(cpu);
 
 port.on('message', (job: LoadJob) => {
   void run(job).then(

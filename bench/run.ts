@@ -6,7 +6,9 @@
  * Settings (environment): BENCH_DURATION (measured seconds per target, default
  * 20), BENCH_WARMUP (seconds, default 5), BENCH_CONNECTIONS (default 10),
  * BENCH_ROUNDS (alternations, default 8), BENCH_DATABASE_URL (PostgreSQL
- * instead of embedded PGlite).
+ * instead of embedded PGlite), BENCH_PIN=1 (pin the server's main thread and
+ * the load generator to separate CPUs; it did not change the ratios here),
+ * BENCH_VERBOSE=1 (print every round's throughput).
  */
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { printCold, runColdScenarios } from './catalog.bench.ts';
 import { printStats, runStatsScenario, STATS_SCENARIO } from './me-stats.bench.ts';
 import { measurePeopleCacheMemory, printMemory } from './memory/people-cache.memory.ts';
+import { pinThisThread } from './pin.ts';
 import type { LoadJob, LoadResult } from './load.worker.ts';
 import { scenarios } from './scenarios/index.ts';
 import type { BenchContext, BenchRequest, Scenario } from './scenarios/scenario.ts';
@@ -45,10 +48,10 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
  * Node 20 does not apply `--import tsx` to workers, so a tiny bootstrap
  * registers tsx inside the worker before importing it.
  */
-function createLoadRunner() {
+function createLoadRunner(cpu: number | undefined) {
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./load.worker.ts', import.meta.url).href;
-  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+  const worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true, workerData: { cpu } });
   let nextId = 1;
   let failure: Error | undefined;
   const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
@@ -184,6 +187,7 @@ async function runScenario(scenario: Scenario, ctx: BenchContext, load: ReturnTy
         gc();
         process.stderr.write(`  ${scenario.name}: round ${round + 1}/${settings.rounds}, ${target} (${slice} s)\n`);
         const result = await load.run(job(target === 'subject' ? ctx.url : baseline.url, slice));
+        if (process.env.BENCH_VERBOSE) process.stderr.write(`    ${Math.round(rps(result))} req/s\n`);
         (target === 'subject' ? subjectRuns : baselineRuns).push(result);
       }
     }
@@ -251,7 +255,10 @@ async function main(): Promise<number> {
     `node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}, database ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}\n`,
   );
 
-  const load = createLoadRunner();
+  // BENCH_PIN=1: server thread on CPU 0, load generator on CPU 1.
+  const pinned = process.env.BENCH_PIN === '1' && cpus.length >= 2 && pinThisThread(0);
+  if (pinned) console.log('pinned: server (main thread) on CPU 0, load generator on CPU 1\n');
+  const load = createLoadRunner(pinned ? 1 : undefined);
   let subject: BenchSubject | undefined;
   try {
     subject = await startBenchSubject();
