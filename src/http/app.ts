@@ -42,7 +42,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 const REQUEST_ID_PREFIX = `${randomBytes(6).toString('hex')}-`;
 let requestCounter = 0;
-export function nextRequestId(): string {
+function nextRequestId(): string {
   return REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 }
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { ACCESS_FLUSH_MS, createAccessLogWriter, createLogger, jsonString, lazyChildLogger, redactSecrets, redactUrl, withLazyRequestLoggers } from './logger.ts';
+import { ACCESS_FLUSH_MS, createAccessLogWriter, createLogger, jsonString, redactSecrets, redactUrl, withLazyRequestLoggers } from './logger.ts';
 
 function sinkLines() {
   const lines: string[] = [];
@@ -120,12 +120,12 @@ describe('buffered access lines', () => {
   });
 });
 
-describe('lazyChildLogger', () => {
+describe('lazy request loggers', () => {
   it('logs with the request bindings and honours a route log level, building the child only when used', () => {
     const { lines, sink } = sinkLines();
     const parent = createLogger({ level: 'info', format: 'json', destination: sink });
     const childSpy = vi.spyOn(parent, 'child');
-    const quiet = lazyChildLogger(parent, { reqId: 'r-9' }, { level: 'warn' });
+    const quiet = withLazyRequestLoggers(parent).child({ reqId: 'r-9' }, { level: 'warn' });
     expect(quiet.level).toBe('warn');
     expect(childSpy).not.toHaveBeenCalled();
     quiet.info('dropped');
@@ -134,7 +134,7 @@ describe('lazyChildLogger', () => {
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(lines).toHaveLength(1);
     expect(line).toMatchObject({ reqId: 'r-9', code: 'X', msg: 'kept', level: 'warn' });
-    const grandchild = lazyChildLogger(parent, { reqId: 'r-10' }, {}).child({ step: 2 });
+    const grandchild = withLazyRequestLoggers(parent).child({ reqId: 'r-10' }).child({ step: 2 });
     grandchild.error('boom');
     expect(JSON.parse(lines[1]!)).toMatchObject({ reqId: 'r-10', step: 2, msg: 'boom' });
   });

@@ -329,8 +329,3 @@ class LazyChildLogger {
 export function withLazyRequestLoggers(logger: Logger): Logger {
   return LazyChildLogger.around(logger) as unknown as Logger;
 }
-
-/** A lazy child of `parent` (what `withLazyRequestLoggers(parent).child(bindings, opts)` returns). */
-export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, opts: pino.ChildLoggerOptions): Logger {
-  return new LazyChildLogger(parent, bindings, opts) as unknown as Logger;
-}

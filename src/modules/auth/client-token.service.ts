@@ -45,17 +45,19 @@ export function createClientTokenService(deps: { secret: string | undefined; clo
   let lastToken: string | undefined;
   let lastClaims: ClientTokenClaims | undefined;
 
-  function timesHold(claims: ClientTokenClaims): boolean {
-    if (claims.exp === undefined && claims.nbf === undefined && claims.iat === undefined) return true;
+  /** Why the time claims reject the token now, or undefined when they hold (the one place these rules live). */
+  function timeProblem(claims: ClientTokenClaims): AppError | undefined {
+    if (claims.exp === undefined && claims.nbf === undefined && claims.iat === undefined) return undefined;
     const now = Math.floor(nowMs(deps.clock) / 1000);
-    return !(typeof claims.exp === 'number' && now >= claims.exp) && !(typeof claims.nbf === 'number' && now < claims.nbf) && !(typeof claims.iat === 'number' && now < claims.iat);
+    if (typeof claims.exp === 'number' && now >= claims.exp) return new AppError(401, TOKEN_EXPIRED, 'Token is expired');
+    if (typeof claims.nbf === 'number' && now < claims.nbf) return new AppError(401, TOKEN_INVALID, 'Token is not valid yet (nbf)');
+    if (typeof claims.iat === 'number' && now < claims.iat) return new AppError(401, TOKEN_INVALID, 'Token is issued in the future (iat)');
+    return undefined;
   }
 
   function checkTimes(claims: ClientTokenClaims): void {
-    const now = Math.floor(deps.clock.now().getTime() / 1000);
-    if (typeof claims.exp === 'number' && now >= claims.exp) throw new AppError(401, TOKEN_EXPIRED, 'Token is expired');
-    if (typeof claims.nbf === 'number' && now < claims.nbf) throw new AppError(401, TOKEN_INVALID, 'Token is not valid yet (nbf)');
-    if (typeof claims.iat === 'number' && now < claims.iat) throw new AppError(401, TOKEN_INVALID, 'Token is issued in the future (iat)');
+    const problem = timeProblem(claims);
+    if (problem) throw problem;
   }
 
   return {
@@ -64,9 +66,9 @@ export function createClientTokenService(deps: { secret: string | undefined; clo
       if (!token || !key) return false;
       // Clients send one static token on every request: comparing with the last one is cheaper than hashing it for the map,
       // and a token without `exp` that was valid once stays valid (`nbf` and `iat` only ever move into the past).
-      if (token === lastToken && lastClaims !== undefined) return lastClaims.exp === undefined || timesHold(lastClaims);
+      if (token === lastToken && lastClaims !== undefined) return lastClaims.exp === undefined || timeProblem(lastClaims) === undefined;
       const claims = verified.get(token);
-      if (claims === undefined || !timesHold(claims)) return false;
+      if (claims === undefined || timeProblem(claims) !== undefined) return false;
       lastToken = token;
       lastClaims = claims;
       return true;
