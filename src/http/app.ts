@@ -5,17 +5,18 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyRequest, type FastifyInstance, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Container } from '../container.ts';
 import { nowMs } from '../shared/clock.ts';
 import { AppError, errorBody } from '../shared/errors.ts';
 import { createAccessLogWriter, redactUrl, withLazyRequestLoggers } from '../shared/logger.ts';
 import type { HttpRouteSeries, Metrics } from '../clients/telemetry/metrics.ts';
 import { createCors } from './plugins/cors.ts';
-import { authPlugin, noStoreIfPrivate } from './plugins/auth.plugin.ts';
+import { authPlugin, noStoreIfPrivate, readBearerToken } from './plugins/auth.plugin.ts';
 import { registerErrorHandling, sendError } from './plugins/errors.plugin.ts';
 import { createCatalogResponder } from './plugins/catalog-response.ts';
 import { buildOrderedSerializer } from './plugins/ordered-serializer.ts';
+import { createPageEdge } from './plugins/page-edge.ts';
 import { buildSplitValidator } from './plugins/validators.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
 import { interestingRoutes } from './routes/interesting.routes.ts';
@@ -46,6 +47,12 @@ function nextRequestId(): string {
   return REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 }
 
+/** The request's id: the caller's `X-Request-Id` when it looks like an id, else a new one. */
+function requestId(request: IncomingMessage): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : nextRequestId();
+}
+
 export interface BuildAppOptions {
   /** Let every request through the rate limiter (the hostile-input tests need to reach the handlers). */
   disableRateLimit?: boolean;
@@ -60,13 +67,56 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   const hops = config.trustProxy;
   const trustProxy: boolean | string[] | ((address: string, hop: number) => boolean) =
     hops === false ? false : typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : [...hops];
+
+  // CORS (§3.4) answers preflights on any path before anything else runs.
+  const cors = createCors({
+    origins: config.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    headers: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'MM-Cache-Bypass', 'Accept'],
+    exposedHeaders: ['ETag', 'X-Cache', 'X-Request-Id', 'Retry-After'],
+    maxAgeSeconds: 300,
+  });
+  // One access-log line per request (instead of Fastify's two) and the request metrics.
+  const accessLog = createAccessLogWriter(container.logger);
+  const telemetry = createRouteTelemetry(container.metrics);
+  const observe = (route: RouteTelemetry, reqId: string, method: string, url: string, status: number, ms: number) => {
+    route.series(method).record(status, ms / 1000);
+    accessLog.write({ reqId, method, url: redactUrl(url.length > 300 ? `${url.slice(0, 300)}...` : url), route: route.route, status, ms });
+  };
+  const responder = createCatalogResponder({
+    cacheMaxAge: config.cacheMaxAge,
+    cacheBytes: Math.min(64 * 1024 * 1024, Math.floor(config.tmdb.cacheBytes / 4)),
+    ttlMs: RENDERED_PAGE_TTL_MS,
+    // The same clock as the ages and the TMDB cache, so a page never outlives the date its ages were computed for.
+    now: () => nowMs(container.clock),
+  });
+  let closing = false;
+  // Warm catalog pages are answered in front of Fastify (see page-edge.ts); anything else goes to Fastify's handler.
+  const pageEdge = createPageEdge({
+    responder,
+    isKnownClient: (request) => container.clientTokens.isKnownValid(readBearerToken(request)),
+    requestId,
+    corsHeaders: cors.headersFor,
+    observe: (line) => observe(telemetry.ofRoute(line.route), line.reqId, line.method, line.url, line.status, line.ms),
+    closing: () => closing,
+    onError: (err, request) => container.logger.error({ err, url: redactUrl(request.url ?? '') }, 'answering a cached page failed'),
+  });
+
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     requestIdHeader: false,
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : nextRequestId();
+    genReqId: requestId,
+    serverFactory: (handler, options) => {
+      const server = createServer((request, response) => {
+        if (!pageEdge(request, response)) handler(request, response);
+      });
+      // What Fastify sets on the server it makes itself (the options carry its defaults).
+      const ms = (name: string, fallback: number) => (typeof options[name] === 'number' ? options[name] : fallback);
+      server.keepAliveTimeout = ms('keepAliveTimeout', 72_000);
+      server.requestTimeout = ms('requestTimeout', 0);
+      server.setTimeout(ms('connectionTimeout', 0));
+      return server;
     },
     bodyLimit: BODY_LIMIT_BYTES,
     schemaController: { compilersFactory: { buildSerializer: buildOrderedSerializer, buildValidator: buildSplitValidator } },
@@ -100,38 +150,21 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   for (const schema of activitySchemas) app.addSchema(schema);
   registerErrorHandling(app);
 
-  // CORS (§3.4) answers preflights on any path before anything else runs.
-  const cors = createCors({
-    origins: config.corsOrigins,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    headers: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'MM-Cache-Bypass', 'Accept'],
-    exposedHeaders: ['ETag', 'X-Cache', 'X-Request-Id', 'Retry-After'],
-    maxAgeSeconds: 300,
-  });
   // One callback-style hook on each end of a request: no promise, and as little work as possible on the hot path.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    if (!cors(request, reply)) done();
+    if (!cors.onRequest(request, reply)) done();
   });
-  // One access-log line per request (instead of Fastify's two) and the request metrics.
-  const accessLog = createAccessLogWriter(container.logger);
-  app.addHook('onClose', (_app, done) => {
-    accessLog.close();
+  app.addHook('onResponse', (request, reply, done) => {
+    observe(telemetry.ofRequest(request), request.id, request.method, request.url, reply.statusCode, reply.elapsedTime);
     done();
   });
-  const telemetryOf = createRouteTelemetry(container.metrics);
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = telemetryOf(request);
-    const elapsedMs = reply.elapsedTime;
-    route.series(request.method).record(reply.statusCode, elapsedMs / 1000);
-    accessLog.write({
-      reqId: request.id,
-      method: request.method,
-      url: redactUrl(request.url.length > 300 ? `${request.url.slice(0, 300)}...` : request.url),
-      route: route.route,
-      status: reply.statusCode,
-      ms: elapsedMs,
-    });
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onClose', (_app, done) => {
+    accessLog.close();
     done();
   });
 
@@ -196,13 +229,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   await app.register(catalogRoutes, {
     catalog: container.catalog,
     requestTimeoutMs: config.requestTimeoutMs,
-    responder: createCatalogResponder({
-      cacheMaxAge: config.cacheMaxAge,
-      cacheBytes: Math.min(64 * 1024 * 1024, Math.floor(config.tmdb.cacheBytes / 4)),
-      ttlMs: RENDERED_PAGE_TTL_MS,
-      // The same clock as the ages and the TMDB cache, so a page never outlives the date its ages were computed for.
-      now: () => nowMs(container.clock),
-    }),
+    responder,
   });
   await app.register(interestingRoutes, { interesting: container.interesting, requestTimeoutMs: config.llm.timeoutMs });
 
@@ -230,7 +257,7 @@ interface RouteTelemetry {
  * symbol's description); if a Fastify upgrade renames it, the public getter is
  * used.
  */
-function createRouteTelemetry(metrics: Metrics): (request: FastifyRequest) => RouteTelemetry {
+function createRouteTelemetry(metrics: Metrics): { ofRequest(request: FastifyRequest): RouteTelemetry; ofRoute(url: string | undefined): RouteTelemetry } {
   const byContext = new WeakMap<object, RouteTelemetry>();
   const byUrl = new Map<string, RouteTelemetry>();
   let contextSymbol: symbol | null | undefined;
@@ -247,20 +274,22 @@ function createRouteTelemetry(metrics: Metrics): (request: FastifyRequest) => Ro
       },
     };
   };
-  const byPublicGetter = (request: FastifyRequest): RouteTelemetry => {
-    const url = request.routeOptions.url;
+  const ofRoute = (url: string | undefined): RouteTelemetry => {
     const key = url ?? '';
     let t = byUrl.get(key);
     if (!t) byUrl.set(key, (t = build(url)));
     return t;
   };
 
-  return (request) => {
-    if (contextSymbol === undefined) contextSymbol = Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null;
-    const context = contextSymbol === null ? undefined : ((request as unknown as Record<symbol, { config?: { url?: string } } | undefined>)[contextSymbol] ?? undefined);
-    if (!context) return byPublicGetter(request);
-    let t = byContext.get(context);
-    if (!t) byContext.set(context, (t = build(context.config?.url)));
-    return t;
+  return {
+    ofRequest(request) {
+      if (contextSymbol === undefined) contextSymbol = Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null;
+      const context = contextSymbol === null ? undefined : ((request as unknown as Record<symbol, { config?: { url?: string } } | undefined>)[contextSymbol] ?? undefined);
+      if (!context) return ofRoute(request.routeOptions.url);
+      let t = byContext.get(context);
+      if (!t) byContext.set(context, (t = ofRoute(context.config?.url)));
+      return t;
+    },
+    ofRoute,
   };
 }

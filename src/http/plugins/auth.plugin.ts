@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientTokenService } from '../../modules/auth/client-token.service.ts';
 import { AppError } from '../../shared/errors.ts';
 
@@ -27,7 +28,7 @@ declare module 'fastify' {
  * Read the bearer token the way the Go service did (§3.3): an Authorization
  * header whose first 7 characters are "Bearer " in any case, else the `jwt` cookie.
  */
-export function readBearerToken(request: FastifyRequest): string | undefined {
+export function readBearerToken(request: { headers: IncomingHttpHeaders }): string | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string' && header.length > 7 && (header.startsWith('Bearer ') || header.slice(0, 7).toUpperCase() === 'BEARER ')) {
     return header.slice(7);

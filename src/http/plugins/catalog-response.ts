@@ -11,9 +11,23 @@ interface Rendered {
   etag: string;
 }
 
+/** A page in the rendered-page cache, ready to be written to a raw Node response. */
+export interface CachedPage extends Rendered {
+  /** The route pattern that rendered it (`/movies/:id`), for the access log and the metrics. */
+  route: string;
+  /** Headers of a 200 HIT answer, as a flat name/value list, in the order the Fastify path sets them. */
+  okHeaders: readonly string[];
+  /** Headers of a 304 HIT answer. */
+  notModifiedHeaders: readonly string[];
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export interface CatalogResponder {
   /** Answer from the rendered-page cache when possible; returns true when the reply was sent. */
   tryCached(request: FastifyRequest, reply: FastifyReply): boolean;
+  /** The cached page for this URL while it is fresh (for the server's edge path, which answers without Fastify). */
+  peek(url: string): CachedPage | undefined;
   /** Serialize through the route schema, remember the bytes, and send with ETag/304/Cache-Control/X-Cache. */
   send<T>(request: FastifyRequest, reply: FastifyReply, served: Served<T>): FastifyReply;
 }
@@ -29,6 +43,8 @@ export interface CatalogResponderOptions {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** What a cached page costs besides its body and URL (its header lists and the entry), counted against the cache's bytes. */
+const PAGE_OVERHEAD_BYTES = 512;
 
 /** Strong ETag: a hash of the exact bytes (so any change, even in ages, changes it). */
 export function strongEtag(body: string | Buffer): string {
@@ -55,14 +71,21 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
  */
 export function createCatalogResponder(opts: CatalogResponderOptions): CatalogResponder {
   const now = opts.now ?? Date.now;
-  const pages: LruCache<string, Rendered> | undefined = opts.cacheBytes > 0 ? createLruCache(opts.cacheBytes) : undefined;
+  const pages: LruCache<string, CachedPage> | undefined = opts.cacheBytes > 0 ? createLruCache(opts.cacheBytes) : undefined;
   const cacheControl = opts.cacheMaxAge > 0 ? `public, max-age=${opts.cacheMaxAge}, s-maxage=${opts.cacheMaxAge}` : undefined;
 
+  // The Fastify path below and the raw header lists of `cached()` must stay alike; test/http/page-edge.test.ts compares the two.
   function write(request: FastifyRequest, reply: FastifyReply, page: Rendered, cache: CacheStatus): FastifyReply {
     void reply.header('etag', page.etag).header('x-cache', cache);
     if (cacheControl) void reply.header('cache-control', cacheControl);
     if (matchesIfNoneMatch(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(page.body);
+    return reply.type(JSON_TYPE).send(page.body);
+  }
+
+  function cached(page: Rendered, route: string): CachedPage {
+    const notModifiedHeaders = ['etag', page.etag, 'x-cache', 'HIT', ...(cacheControl ? ['cache-control', cacheControl] : [])];
+    const okHeaders = [...notModifiedHeaders, 'content-type', JSON_TYPE, 'content-length', String(page.body.length)];
+    return { ...page, route, okHeaders, notModifiedHeaders };
   }
 
   return {
@@ -72,13 +95,17 @@ export function createCatalogResponder(opts: CatalogResponderOptions): CatalogRe
       void write(request, reply, page, 'HIT');
       return true;
     },
+    peek(url) {
+      return pages?.get(url, now());
+    },
     send(request, reply, served) {
       const body = Buffer.from(reply.serialize(served.body) as string);
       const page: Rendered = { body, etag: strongEtag(body) };
       if (pages && served.cache !== 'STALE' && served.complete !== false) {
         const t = now();
         const midnight = Math.ceil((t + 1) / DAY_MS) * DAY_MS;
-        pages.set(request.url, page, { weight: body.length + request.url.length, expiresAt: Math.min(t + opts.ttlMs, midnight) });
+        const entry = cached(page, request.routeOptions.url ?? 'unknown');
+        pages.set(request.url, entry, { weight: body.length + request.url.length + PAGE_OVERHEAD_BYTES, expiresAt: Math.min(t + opts.ttlMs, midnight) });
       }
       return write(request, reply, page, served.cache);
     },

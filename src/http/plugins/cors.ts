@@ -29,9 +29,16 @@ export interface CorsOptions {
  * Credentials are never allowed. Requests without an Origin header (the iOS
  * app, the server-side web app, curl) only pay for the Vary header.
  *
- * Returns a function that returns true when it answered the request.
+ * `onRequest` returns true when it answered the request (a preflight);
+ * `headersFor` gives the headers of any other answer, as a flat name/value
+ * list, for the server's edge path, which answers without Fastify.
  */
-export function createCors(opts: CorsOptions): (request: FastifyRequest, reply: FastifyReply) => boolean {
+export interface Cors {
+  onRequest(request: FastifyRequest, reply: FastifyReply): boolean;
+  headersFor(origin: string | undefined): readonly string[];
+}
+
+export function createCors(opts: CorsOptions): Cors {
   const origins = new Set(opts.origins.map((o) => o.toLowerCase()));
   const methods = new Set(opts.methods.map((m) => m.toUpperCase()));
   const headers = new Set(opts.headers.map((h) => h.toLowerCase()));
@@ -53,17 +60,23 @@ export function createCors(opts: CorsOptions): (request: FastifyRequest, reply: 
     void reply.code(200).send();
   }
 
-  return (request, reply) => {
-    if (request.method === 'OPTIONS') {
-      const requestedMethod = request.headers['access-control-request-method'];
-      if (typeof requestedMethod === 'string') {
-        preflight(request, reply, requestedMethod);
-        return true;
+  const VARY_ONLY = ['vary', 'Origin'];
+  const headersFor = (origin: string | undefined): readonly string[] =>
+    allowedOrigin(origin) ? ['vary', 'Origin', 'access-control-allow-origin', origin, 'access-control-expose-headers', exposed] : VARY_ONLY;
+
+  return {
+    onRequest(request, reply) {
+      if (request.method === 'OPTIONS') {
+        const requestedMethod = request.headers['access-control-request-method'];
+        if (typeof requestedMethod === 'string') {
+          preflight(request, reply, requestedMethod);
+          return true;
+        }
       }
-    }
-    void reply.header('vary', 'Origin');
-    const origin = request.headers.origin;
-    if (allowedOrigin(origin)) void reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', exposed);
-    return false;
+      const headers = headersFor(request.headers.origin);
+      for (let i = 0; i < headers.length; i += 2) void reply.header(headers[i]!, headers[i + 1]!);
+      return false;
+    },
+    headersFor,
   };
 }

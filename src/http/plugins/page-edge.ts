@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessLine } from '../../shared/logger.ts';
+import { matchesIfNoneMatch, type CatalogResponder } from './catalog-response.ts';
+
+export interface PageEdgeOptions {
+  responder: Pick<CatalogResponder, 'peek'>;
+  /** True when the request carries a client token that was verified before and still holds (no I/O, no throw). */
+  isKnownClient(request: IncomingMessage): boolean;
+  /** The request id, as Fastify's `genReqId` makes it. */
+  requestId(request: IncomingMessage): string;
+  /** CORS headers of a non-preflight answer for this Origin. */
+  corsHeaders(origin: string | undefined): readonly string[];
+  /** The access line and the request metrics, as the app's onResponse hook records them. */
+  observe(line: AccessLine): void;
+  /** True once the app is closing: then Fastify answers (503). */
+  closing(): boolean;
+  /** Something failed after the answer was started (never expected; logged, the socket is dropped). */
+  onError(err: unknown, request: IncomingMessage): void;
+}
+
+/**
+ * The rendered-page cache, answered in front of Fastify. A GET for a page
+ * rendered in the last minute, from a client whose token was already
+ * verified, is written straight to Node's response: the same status, headers
+ * and bytes that Fastify's path (the catalog routes' onRequest hooks) would
+ * send, and the same access line and metrics, without routing or building
+ * Fastify's request and reply objects. Everything else (other methods, other
+ * URLs, sessions and cookies, unknown or expired tokens, a closing server)
+ * returns false and goes to Fastify, which holds the full rules.
+ *
+ * The page's URL is its cache key, and it was routed and validated when the
+ * page was rendered, so a cached URL always belongs to a catalog route.
+ */
+export function createPageEdge(opts: PageEdgeOptions): (request: IncomingMessage, response: ServerResponse) => boolean {
+  return (request, response) => {
+    if (request.method !== 'GET' || opts.closing()) return false;
+    const url = request.url;
+    if (url === undefined) return false;
+    const start = performance.now();
+    try {
+      const page = opts.responder.peek(url);
+      if (page === undefined || !opts.isKnownClient(request)) return false;
+      const reqId = opts.requestId(request);
+      const notModified = matchesIfNoneMatch(request.headers['if-none-match'], page.etag);
+      const headers = ['x-request-id', reqId];
+      const cors = opts.corsHeaders(request.headers.origin);
+      for (let i = 0; i < cors.length; i++) headers.push(cors[i]!);
+      const own = notModified ? page.notModifiedHeaders : page.okHeaders;
+      for (let i = 0; i < own.length; i++) headers.push(own[i]!);
+      const status = notModified ? 304 : 200;
+      response.writeHead(status, headers);
+      if (notModified) response.end();
+      else response.end(page.body);
+      opts.observe({ reqId, method: 'GET', url, route: page.route, status, ms: performance.now() - start });
+      return true;
+    } catch (err) {
+      if (!response.headersSent) return false;
+      opts.onError(err, request);
+      if (!response.writableEnded) response.destroy();
+      return true;
+    }
+  };
+}
