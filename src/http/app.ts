@@ -96,7 +96,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     responder,
     isKnownClient: (request) => container.clientTokens.isKnownValid(readBearerToken(request)),
     requestId,
-    corsHeaders: cors.headersFor,
+    corsHeaders: (origin) => cors.headersFor(origin),
     observe: (line) => observe(telemetry.ofRoute(line.route), line.reqId, line.method, line.url, line.status, line.ms),
     closing: () => closing,
     onError: (err, request) => container.logger.error({ err, url: redactUrl(request.url ?? '') }, 'answering a cached page failed'),
