@@ -7,7 +7,8 @@ const PATH = '/movies/109445';
  * bare route; with ages, issue 5: ≥ 0.7×). The setup repeats the request
  * until every credit has its ages (each request fetches up to
  * MAX_TMDB_FETCH_PER_REQUEST more people), so the measured requests are
- * served from the rendered-page cache, as a popular page is in production.
+ * served from the rendered-page cache, in front of Fastify (the token is
+ * known), as a popular page is in production.
  */
 export const movieWarmScenario: Scenario = {
   name: 'movie-warm',
