@@ -99,7 +99,8 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     corsHeaders: (origin) => cors.headersFor(origin),
     observe: (line) => observe(telemetry.ofRoute(line.route), line.reqId, line.method, line.url, line.status, line.ms),
     closing: () => closing,
-    onError: (err, request) => container.logger.error({ err, url: redactUrl(request.url ?? '') }, 'answering a cached page failed'),
+    onError: (err, request, detail) =>
+      container.logger.error({ err, url: redactUrl(request.url ?? ''), ...detail }, detail.answered ? 'answering a cached page failed midway' : 'the page edge failed; Fastify answered instead'),
   });
 
   const app = Fastify({
@@ -108,14 +109,18 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     requestIdHeader: false,
     genReqId: requestId,
     serverFactory: (handler, options) => {
-      const server = createServer((request, response) => {
+      const listener = (request: IncomingMessage, response: ServerResponse) => {
         if (!pageEdge(request, response)) handler(request, response);
-      });
-      // What Fastify sets on the server it makes itself (the options carry its defaults).
+      };
+      const http = options.http;
+      const server = typeof http === 'object' && http !== null ? createServer(http, listener) : createServer(listener);
+      // What Fastify sets on the server it makes itself (lib/server.js; the options carry its defaults).
       const ms = (name: string, fallback: number) => (typeof options[name] === 'number' ? options[name] : fallback);
       server.keepAliveTimeout = ms('keepAliveTimeout', 72_000);
       server.requestTimeout = ms('requestTimeout', 0);
       server.setTimeout(ms('connectionTimeout', 0));
+      const perSocket = ms('maxRequestsPerSocket', 0);
+      if (perSocket > 0) server.maxRequestsPerSocket = perSocket;
       return server;
     },
     bodyLimit: BODY_LIMIT_BYTES,
@@ -151,6 +156,8 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
   registerErrorHandling(app);
 
   // One callback-style hook on each end of a request: no promise, and as little work as possible on the hot path.
+  // Warm pages answered by the page edge never pass Fastify's hooks: a header or a check added to every answer
+  // here must be added to the edge too (test/http/page-edge.test.ts compares the two paths).
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     if (!cors.onRequest(request, reply)) done();

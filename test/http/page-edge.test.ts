@@ -130,12 +130,18 @@ describe('warm pages answered in front of Fastify', () => {
       Number(new RegExp(`http_requests_total\\{[^}]*endpoint="/people/\\{id\\}"[^}]*status_code="${status}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
     const edge = await overSocket(PAGE, { 'x-request-id': 'edge-log-check' });
     expect(edge.viaFastify).toBe(false);
+    const notModified = await overSocket(PAGE, { 'x-request-id': 'edge-log-304', 'if-none-match': edge.headers.etag! });
+    expect(notModified.status).toBe(304);
+    expect(notModified.viaFastify).toBe(false);
     const metricsAfter = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(count(metricsAfter.body, 200)).toBe(count(metricsBefore.body, 200) + 1);
-    await vi.waitFor(() => expect(logLines.some((l) => l.includes('"reqId":"edge-log-check"'))).toBe(true), { timeout: 2_000 });
-    const line = JSON.parse(logLines.find((l) => l.includes('"reqId":"edge-log-check"'))!) as Record<string, unknown>;
+    expect(count(metricsAfter.body, 304)).toBe(count(metricsBefore.body, 304) + 1);
+    const lineOf = (reqId: string) => logLines.find((l) => l.includes(`"reqId":"${reqId}"`));
+    await vi.waitFor(() => expect(lineOf('edge-log-304')).toBeDefined(), { timeout: 2_000 });
+    const line = JSON.parse(lineOf('edge-log-check')!) as Record<string, unknown>;
     expect(line).toMatchObject({ level: 'info', method: 'GET', url: PAGE, route: '/people/:id', status: 200, msg: 'request completed' });
     expect(typeof line.ms).toBe('number');
+    expect(JSON.parse(lineOf('edge-log-304')!)).toMatchObject({ route: '/people/:id', status: 304 });
   });
 });
 
@@ -150,8 +156,18 @@ describe('what the edge leaves to Fastify', () => {
     expect(wrong.viaFastify).toBe(true);
     expect(wrong.headers['cache-control']).toBeUndefined();
 
+    // A session-shaped token (not a JWT) is looked up by Fastify's path: no such session, not a client token.
+    const notSession = await overSocket(PAGE, { authorization: 'Bearer mms_not-a-real-session' });
+    expect(notSession.viaFastify).toBe(true);
+    expect(notSession.status).toBe(401);
+    // A valid cookie does not rescue a wrong Authorization header (the header wins, as in Fastify's path).
+    const mixed = await overSocket(PAGE, { authorization: 'Bearer wrong', cookie: `jwt=${t.clientToken}` });
+    expect(mixed.status).toBe(401);
+
     const shortLived = await t.container.clientTokens.sign({ expiresInSeconds: 30 });
+    // Never seen before: Fastify verifies it (and the edge knows it from then on).
     const fresh = await overSocket(PAGE, { authorization: `Bearer ${shortLived}` });
+    expect(fresh.viaFastify).toBe(true);
     expect(fresh.status).toBe(200);
     // Known now: the next request with it is answered by the edge...
     expect((await overSocket(PAGE, { authorization: `Bearer ${shortLived}` })).viaFastify).toBe(false);
@@ -166,9 +182,12 @@ describe('what the edge leaves to Fastify', () => {
     }
   });
 
-  it('lets Fastify answer cookies, HEAD, other methods and other URLs', async () => {
-    const cookie = await fetch(`${base}${PAGE}`, { headers: { cookie: `jwt=${t.clientToken}` } });
+  it('answers the jwt cookie as Fastify reads it, and leaves HEAD, other methods and other URLs to Fastify', async () => {
+    const before = reachedFastify;
+    const cookie = await fetch(`${base}${PAGE}`, { headers: { cookie: `theme=dark; jwt=${t.clientToken}` } });
     expect(cookie.status).toBe(200);
+    expect(await cookie.text()).toBe((await viaInject(PAGE)).body);
+    expect(reachedFastify).toBe(before + 1); // only the inject
     const head = await overSocket(PAGE, {}, 'HEAD');
     expect(head.viaFastify).toBe(true);
     expect(head.status).toBe(200);

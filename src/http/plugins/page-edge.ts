@@ -14,30 +14,62 @@ export interface PageEdgeOptions {
   observe(line: AccessLine): void;
   /** True once the app is closing: then Fastify answers (503). */
   closing(): boolean;
-  /** Something failed after the answer was started (never expected; logged, the socket is dropped). */
-  onError(err: unknown, request: IncomingMessage): void;
+  /**
+   * Reports a failure of the edge (never expected). `answered` tells whether
+   * the answer had been sent: if not, Fastify answers the request instead.
+   * Called for the first failure and then at most once a minute, with the
+   * number of failures since the last report.
+   */
+  onError(err: unknown, request: IncomingMessage, detail: { answered: boolean; failures: number }): void;
+  now?: () => number;
 }
+
+/** At most one failure report per this long, so a lasting fault cannot flood the log. */
+const REPORT_EVERY_MS = 60_000;
 
 /**
  * The rendered-page cache, answered in front of Fastify. A GET for a page
  * rendered in the last minute, from a client whose token was already
- * verified, is written straight to Node's response: the same status, headers
- * and bytes that Fastify's path (the catalog routes' onRequest hooks) would
- * send, and the same access line and metrics, without routing or building
- * Fastify's request and reply objects. Everything else (other methods, other
- * URLs, sessions and cookies, unknown or expired tokens, a closing server)
- * returns false and goes to Fastify, which holds the full rules.
+ * verified (in the Authorization header or the `jwt` cookie, as Fastify's
+ * path reads it), is written straight to Node's response: the same status,
+ * headers and bytes that Fastify's path (the catalog routes' onRequest hooks)
+ * would send, and the same access line and metrics, without routing or
+ * building Fastify's request and reply objects. Everything else (other
+ * methods, other URLs, session tokens, unknown or expired tokens, a closing
+ * server) returns false and goes to Fastify, which holds the full rules; so
+ * does a request the edge fails on before answering.
  *
  * The page's URL is its cache key, and it was routed and validated when the
  * page was rendered, so a cached URL always belongs to a catalog route.
+ * The logged duration ends when the answer is handed to the socket (Fastify's
+ * ends at the response's `finish` event, usually the same moment).
  */
 export function createPageEdge(opts: PageEdgeOptions): (request: IncomingMessage, response: ServerResponse) => boolean {
+  const now = opts.now ?? Date.now;
+  let failures = 0;
+  let lastReport = Number.NEGATIVE_INFINITY;
+
+  function failed(err: unknown, request: IncomingMessage, answered: boolean): void {
+    failures++;
+    const t = now();
+    if (t - lastReport < REPORT_EVERY_MS) return;
+    lastReport = t;
+    const detail = { answered, failures };
+    failures = 0;
+    try {
+      opts.onError(err, request, detail);
+    } catch {
+      // Reporting must never take the server down: this runs in the HTTP server's request listener.
+    }
+  }
+
   return (request, response) => {
-    if (request.method !== 'GET' || opts.closing()) return false;
+    if (request.method !== 'GET') return false;
     const url = request.url;
     if (url === undefined) return false;
     const start = performance.now();
     try {
+      if (opts.closing()) return false;
       const page = opts.responder.peek(url);
       if (page === undefined || !opts.isKnownClient(request)) return false;
       const reqId = opts.requestId(request);
@@ -54,8 +86,10 @@ export function createPageEdge(opts: PageEdgeOptions): (request: IncomingMessage
       opts.observe({ reqId, method: 'GET', url, route: page.route, status, ms: performance.now() - start });
       return true;
     } catch (err) {
-      if (!response.headersSent) return false;
-      opts.onError(err, request);
+      const answered = response.headersSent;
+      failed(err, request, answered);
+      if (!answered) return false;
+      // Headers went out but the body may not have: the client must not mistake a cut answer for a whole one.
       if (!response.writableEnded) response.destroy();
       return true;
     }
