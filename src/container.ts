@@ -21,6 +21,7 @@ import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './dat
 import { createSeasonCastCacheRepository } from './data/repositories/season-cast-cache.repository.ts';
 import { createSyncJobStatusRepository } from './data/repositories/sync-job-status.repository.ts';
 import { createJobQueue, type JobQueue } from './jobs/job.queue.ts';
+import { createWarmupQueue } from './jobs/people.jobs.ts';
 import { createAuthComponents, type AuthComponents } from './modules/auth/auth.components.ts';
 import { createClientTokenService, type ClientTokenService } from './modules/auth/client-token.service.ts';
 import { createCleanupService, type CleanupService } from './modules/maintenance/cleanup.service.ts';
@@ -28,22 +29,6 @@ import { createExpiredRowsRegistry } from './modules/maintenance/expired-rows.re
 import type { UsersService } from './modules/users/users.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
-import { createLruCache } from './shared/lru-cache.ts';
-
-/**
- * Queue people for the warm-up job, one job per person (the queue's singleton
- * key stops duplicates across instances); people queued from this process in
- * the last ten minutes are not sent again.
- */
-function createWarmupQueue(jobs: JobQueue): (people: { id: number; name: string }[]) => Promise<void> {
-  const recent = createLruCache<number, true>(100_000);
-  return async (people) => {
-    const now = Date.now();
-    const fresh = people.filter((p) => recent.get(p.id, now) === undefined);
-    for (const p of fresh) recent.set(p.id, true, { expiresAt: now + 10 * 60 * 1000 });
-    await Promise.all(fresh.map((p) => jobs.send('people-warmup', { id: p.id, name: p.name }, { singletonKey: `person:${p.id}` })));
-  };
-}
 
 /** People whose dates are kept in memory per process (about 32 MiB of typed arrays). */
 const PEOPLE_CACHE_CAPACITY = 1_000_000;

@@ -221,7 +221,7 @@ export async function buildApp(container: Container, opts: BuildAppOptions = {})
     });
   }
 
-  await app.register(healthRoutes, { container });
+  await app.register(healthRoutes, { pingDatabase: () => container.database.ping() });
   await app.register(metricsRoutes, { metrics: container.metrics, token: config.metricsToken });
   // Sign-in and account responses carry tokens and personal data: never cached anywhere, errors included
   // (unknown /auth and /me paths get the same header from the not-found handler, malformed URLs from frameworkErrors).

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Container } from '../../container.ts';
 import { withTimeout } from '../../shared/timeout.ts';
 import { errorRef } from '../schemas/common.schemas.ts';
 
@@ -12,7 +11,12 @@ const HealthSchema = Type.Object({
 const READY_TIMEOUT_MS = 2000;
 
 /** `/ping` as the Go service had it, and the liveness/readiness probes. */
-export const healthRoutes: FastifyPluginAsync<{ container: Container }> = async (app, { container }) => {
+export interface HealthRoutesOptions {
+  /** Resolves when the database answers a trivial query. */
+  pingDatabase: () => Promise<unknown>;
+}
+
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { pingDatabase }) => {
   app.get(
     '/ping',
     {
@@ -52,7 +56,7 @@ export const healthRoutes: FastifyPluginAsync<{ container: Container }> = async 
     async (_request, reply) => {
       void reply.header('cache-control', 'no-store');
       try {
-        await withTimeout(container.database.ping(), READY_TIMEOUT_MS, 'database ping');
+        await withTimeout(pingDatabase(), READY_TIMEOUT_MS, 'database ping');
       } catch (err) {
         reply.log.warn({ err }, 'readiness check failed');
         return reply.code(503).send({
