@@ -31,6 +31,8 @@ export interface StatsReport {
   small: StatsResult;
   ratio: number;
   seedSeconds: number;
+  /** `?year=` (last calendar year, fully inside the seeded three years), measured the same way right after. */
+  year: { year: number; large: StatsResult; small: StatsResult };
 }
 
 /** mulberry32: a small deterministic PRNG, so every run seeds the same history. */
@@ -133,16 +135,28 @@ export async function runStatsScenario(requests = Number(process.env.BENCH_STATS
       await timedGet(base, { authorization: `Bearer ${large.token}` });
       await timedGet(base, { authorization: `Bearer ${small.token}` });
     }
-    const largeTimes: number[] = [];
-    const smallTimes: number[] = [];
-    for (let i = 0; i < requests; i++) {
-      largeTimes.push(await timedGet(base, { authorization: `Bearer ${large.token}` }));
-      smallTimes.push(await timedGet(base, { authorization: `Bearer ${small.token}` }));
-    }
     const result = (events: number, times: number[]): StatsResult => ({ events, p50: percentile(times, 0.5), p90: percentile(times, 0.9) });
-    const l = result(10_000, largeTimes);
-    const s = result(1_000, smallTimes);
-    return { database: process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite', requests, large: l, small: s, ratio: l.p50 / s.p50, seedSeconds };
+    const measure = async (url: string) => {
+      const largeTimes: number[] = [];
+      const smallTimes: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        largeTimes.push(await timedGet(url, { authorization: `Bearer ${large.token}` }));
+        smallTimes.push(await timedGet(url, { authorization: `Bearer ${small.token}` }));
+      }
+      return { large: result(10_000, largeTimes), small: result(1_000, smallTimes) };
+    };
+    const allTime = await measure(base);
+    const year = new Date().getUTCFullYear() - 1;
+    process.stderr.write(`${STATS_SCENARIO}: the same with ?year=${year}\n`);
+    const ofYear = await measure(`${base}?year=${year}`);
+    return {
+      database: process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite',
+      requests,
+      ...allTime,
+      ratio: allTime.large.p50 / allTime.small.p50,
+      seedSeconds,
+      year: { year, ...ofYear },
+    };
   } finally {
     for (const id of users) await container.users.deleteUser(id).catch(() => undefined);
     await subject.close();
@@ -156,4 +170,8 @@ export function printStats(r: StatsReport): void {
   console.log('events  p50 ms  p90 ms');
   for (const x of [r.small, r.large]) console.log(`${String(x.events).padStart(6)}  ${x.p50.toFixed(2).padStart(6)}  ${x.p90.toFixed(2).padStart(6)}`);
   console.log(`10k/1k p50 ratio: ${r.ratio.toFixed(2)}x (target ≤ 3x: ${ok(r.ratio <= 3)}); p50 at 10k: ${r.large.p50.toFixed(2)} ms (target ≤ 25 ms: ${ok(r.large.p50 <= 25)})`);
+  const y = r.year;
+  console.log(
+    `?year=${y.year} (no target): p50 ${y.small.p50.toFixed(2)} ms at 1k, ${y.large.p50.toFixed(2)} ms at 10k; vs all-time ${(y.small.p50 / r.small.p50).toFixed(2)}x and ${(y.large.p50 / r.large.p50).toFixed(2)}x; 10k/1k ${(y.large.p50 / y.small.p50).toFixed(2)}x`,
+  );
 }
