@@ -453,27 +453,27 @@ function totalsCtes(userId: string): SQL {
     )`;
 }
 
-/** One year: the same shapes, computed from the events of that year. */
-function scannedCtes(userId: string, range: SQL): SQL {
+/** One year: the same shapes, computed from that year's events (`ev`). */
+function scannedCtes(): SQL {
   return sql`
     titles as (
       select tmdb_id, type = 'movie' as is_movie, genres, release_year,
              count(*)::int as views, sum(item_count)::int as items, sum(runtime_minutes)::int as m
-      from watch_events
-      where user_id = ${userId} ${range}
+      from ev
       group by tmdb_id, type = 'movie', genres, release_year
     ),
     eps as (
-      select tmdb_id, season_number as s, episode_number as e from watch_events
-      where user_id = ${userId} and type = 'episode' ${range}
+      select tmdb_id, season_number as s, episode_number as e from ev where type = 'episode'
       union
-      select w.tmdb_id, (x->>0)::int, (x->>1)::int from watch_events w cross join lateral jsonb_array_elements(w.episodes) x
-      where w.user_id = ${userId} and w.type in ('season', 'series') ${range}
+      select w.tmdb_id, (x->>0)::int, (x->>1)::int from ev w cross join lateral jsonb_array_elements(w.episodes) x
+      where w.type in ('season', 'series')
     )`;
 }
 
 /**
  * One statement, one round trip:
+ * - `ev`: the events in range, read once (for one year, PostgreSQL materializes
+ *   it because three CTEs read it; for all time only `days` does, so it is inlined).
  * - `days`: one pass over the events, per local date (`watched_at AT TIME ZONE tz`,
  *   so a watch at 23:30 in Los Angeles counts on that Los Angeles date whatever
  *   the UTC date is): movie views, episodes, minutes. Months, totals and the
@@ -498,17 +498,21 @@ function aggregatesSql(userId: string, timezone: string, year: number | undefine
         (select coalesce(max(v), 0)::int from (select sum(views) as v from titles where is_movie group by tmdb_id) v) as max_movie_views`
     : sql``;
   return sql`
-    with days as (
+    with ev as (
+      select type, tmdb_id, season_number, episode_number, watched_at, item_count, runtime_minutes, genres, release_year, episodes
+      from watch_events
+      where user_id = ${userId} ${range}
+    ),
+    days as (
       select (watched_at at time zone ${timezone})::date as d,
              count(*) filter (where type = 'movie')::int as mv,
              count(*) filter (where type = 'episode')::int as ep_events,
              coalesce(sum(item_count) filter (where type <> 'movie'), 0)::int as ep,
              sum(runtime_minutes)::int as m
-      from watch_events
-      where user_id = ${userId} ${range}
+      from ev
       group by 1
     ),
-    ${year === undefined ? totalsCtes(userId) : scannedCtes(userId, range)},
+    ${year === undefined ? totalsCtes(userId) : scannedCtes()},
     latest as (
       select s.tmdb_id,
              (select w.series_aired from watch_events w
