@@ -14,7 +14,7 @@ import { createAgesService, type AgesService } from './modules/ages/ages.service
 import { createPeopleDatesCache } from './modules/ages/people-dates.cache.ts';
 import { createPeopleWriter, type PeopleWriter } from './modules/ages/people-writer.ts';
 import { createPersonSyncService, type PersonSyncService } from './modules/ages/person-sync.service.ts';
-import { createActivityComponents, type ActivityComponents } from './modules/activity/activity.components.ts';
+import type { ActivityComponents } from './modules/activity/activity.components.ts';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.ts';
 import { createSeasonCastCache } from './modules/catalog/season-cast.cache.ts';
 import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './data/db.ts';
@@ -22,7 +22,9 @@ import { createSeasonCastCacheRepository } from './data/repositories/season-cast
 import { createSyncJobStatusRepository } from './data/repositories/sync-job-status.repository.ts';
 import { createJobQueue, type JobQueue } from './jobs/job.queue.ts';
 import { createWarmupQueue } from './jobs/people.jobs.ts';
-import { createAuthComponents, type AuthComponents } from './modules/auth/auth.components.ts';
+import type { AuthComponents } from './modules/auth/auth.components.ts';
+import { createActivityComponents } from './wiring/activity.wiring.ts';
+import { createAuthComponents } from './wiring/auth.wiring.ts';
 import { createClientTokenService, type ClientTokenService } from './modules/auth/client-token.service.ts';
 import { createCleanupService, type CleanupService } from './modules/maintenance/cleanup.service.ts';
 import { createExpiredRowsRegistry } from './modules/maintenance/expired-rows.registry.ts';
