@@ -18,6 +18,7 @@ import type { ActivityComponents } from './modules/activity/activity.components.
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.ts';
 import { createSeasonCastCache } from './modules/catalog/season-cast.cache.ts';
 import { openDatabase, runMigrations, type DatabaseHandle, type Db } from './data/db.ts';
+import { withExclusiveLock } from './data/locks.ts';
 import { createSeasonCastCacheRepository } from './data/repositories/season-cast-cache.repository.ts';
 import { createSyncJobStatusRepository } from './data/repositories/sync-job-status.repository.ts';
 import { createJobQueue, type JobQueue } from './jobs/job.queue.ts';
@@ -179,7 +180,7 @@ export async function createContainer(config: Config, overrides: ContainerOverri
     tmdb,
     people: peopleRepository,
     syncJobs,
-    database,
+    runExclusive: (name, fn) => withExclusiveLock(database, name, fn),
     clock,
     logger,
     defaults: { start: config.sync.startDate, end: config.sync.endDate },

@@ -3,6 +3,10 @@ import type { DatabaseHandle } from './db.ts';
 
 const localLocks = new Set<string>();
 
+export type LockOutcome<T> = { acquired: true; value: T } | { acquired: false };
+/** Runs `fn` while holding the exclusive lock `name`, or reports that another process holds it (see `withExclusiveLock`). */
+export type ExclusiveRunner = <T>(name: string, fn: () => Promise<T>) => Promise<LockOutcome<T>>;
+
 /** Stable 32-bit key for an advisory lock name. */
 export function lockKey(name: string): number {
   let h = 0x811c9dc5;
@@ -20,7 +24,7 @@ export async function withExclusiveLock<T>(
   database: DatabaseHandle,
   name: string,
   fn: () => Promise<T>,
-): Promise<{ acquired: true; value: T } | { acquired: false }> {
+): Promise<LockOutcome<T>> {
   if (database.kind === 'pglite') {
     if (localLocks.has(name)) return { acquired: false };
     localLocks.add(name);

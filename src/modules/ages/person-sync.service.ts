@@ -1,6 +1,5 @@
 import type { TmdbClient } from '../../clients/tmdb/tmdb.client.ts';
-import type { DatabaseHandle } from '../../data/db.ts';
-import { withExclusiveLock } from '../../data/locks.ts';
+import type { ExclusiveRunner } from '../../data/locks.ts';
 import type { PeopleRepository } from '../../data/repositories/people.repository.ts';
 import type { SyncJobRun, SyncJobStatusRepository } from '../../data/repositories/sync-job-status.repository.ts';
 import { addDays, dateWindows } from '../../shared/dates.ts';
@@ -48,7 +47,8 @@ export interface PersonSyncDeps {
   tmdb: TmdbClient;
   people: PeopleRepository;
   syncJobs: SyncJobStatusRepository;
-  database: DatabaseHandle;
+  /** Keeps a second instance from running the sync at the same time (an advisory lock on PostgreSQL). */
+  runExclusive: ExclusiveRunner;
   clock: Clock;
   logger: Logger;
   /** Defaults of `--start` / `--end` (`SYNC_START_DATE` / `SYNC_END_DATE`). */
@@ -141,7 +141,7 @@ export function createPersonSyncService(deps: PersonSyncDeps): PersonSyncService
   return {
     resolveRange,
     async run(opts = {}) {
-      const outcome = await withExclusiveLock(deps.database, PERSON_SYNC_TYPE, () => runLocked(opts));
+      const outcome = await deps.runExclusive(PERSON_SYNC_TYPE, () => runLocked(opts));
       if (!outcome.acquired) {
         logger.info('person sync already running in another process; skipped');
         return { skipped: 'locked' as const };
