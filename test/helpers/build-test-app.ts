@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createContainer, type Container, type ContainerOverrides } from '../../src/container.ts';
 import { buildApp, type App, type BuildAppOptions } from '../../src/http/app.ts';
 import { createLogger } from '../../src/shared/logger.ts';
+import type { FakeTmdb } from './fake-tmdb.ts';
 import { createTestDatabase } from './test-db.ts';
 
 export const TEST_UI_SECRET = 'test-ui-secret-that-is-long-enough-000';
@@ -58,4 +59,14 @@ export async function buildTestApp(opts: BuildTestAppOptions = {}): Promise<Test
       await container.close();
     },
   };
+}
+
+/** `buildTestApp` on a fake TMDB: its token and base URL are set, everything else in `opts` applies as given. */
+export function buildTestAppOn(fake: FakeTmdb, opts: BuildTestAppOptions = {}): Promise<TestApp> {
+  return buildTestApp({ ...opts, env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl, ...opts.env } });
+}
+
+/** Close what a test file started, in order, skipping what never started (a failed beforeAll). */
+export async function closeAll(...things: ({ close(): Promise<unknown> } | undefined)[]): Promise<void> {
+  for (const thing of things) await thing?.close();
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, runMigrations, type DatabaseHandle } from '../../src/data/db.ts';
 import { createPeopleRepository } from '../../src/data/repositories/people.repository.ts';
 import { startWorker } from '../../src/worker.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestApp, buildTestAppOn, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { createServerDatabase, testDatabaseKind } from '../helpers/test-db.ts';
 
@@ -34,7 +34,7 @@ describe('age resolution on GET /movies/{id}', () => {
   });
 
   it('fetches directors, then writers, then top cast, de-duplicated, at most MAX_TMDB_FETCH_PER_REQUEST', async () => {
-    t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 't', TMDB_BASE_URL: fake.baseUrl, MAX_TMDB_FETCH_PER_REQUEST: '5' } });
+    t = await buildTestAppOn(fake, { env: { MAX_TMDB_FETCH_PER_REQUEST: '5' } });
     const res = await t.app.inject({ url: '/movies/109445', headers: { authorization: `Bearer ${t.clientToken}` } });
     expect(res.statusCode).toBe(200);
     // Directors 8800016 and 8800017 (also writers: not fetched twice), writer 8800018, then the first two cast members.
@@ -51,7 +51,7 @@ describe('age resolution on GET /movies/{id}', () => {
   });
 
   it('queues the people beyond the limit; after the warm-up job the next request has every age', async () => {
-    t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 't', TMDB_BASE_URL: fake.baseUrl, MAX_TMDB_FETCH_PER_REQUEST: '3' } });
+    t = await buildTestAppOn(fake, { env: { MAX_TMDB_FETCH_PER_REQUEST: '3' } });
     const auth = { authorization: `Bearer ${t.clientToken}` };
     const first = (await t.app.inject({ url: '/movies/109445', headers: auth })).json();
     const everyone = [...new Set(Object.values(first.credits as Record<string, { id: number }[]>).flat().map((p) => p.id))];

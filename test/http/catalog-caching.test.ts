@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TMDB_CACHE_POLICIES } from '../../src/clients/tmdb/tmdb-api.client.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestApp, buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { loadFixture, syntheticMovie } from '../helpers/tmdb-fixtures.ts';
 
@@ -41,10 +41,7 @@ beforeAll(async () => {
     overrides: { clock },
   });
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 beforeEach(() => {
   fake.clearCalls();
   clock.set(START);
@@ -138,7 +135,7 @@ describe('Cache-Control and X-Cache', () => {
   describe('with CACHE_MAX_AGE=0', () => {
     let plain: TestApp;
     beforeAll(async () => {
-      plain = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl, CACHE_MAX_AGE: '0' } });
+      plain = await buildTestAppOn(fake, { env: { CACHE_MAX_AGE: '0' } });
     });
     afterAll(async () => {
       await plain?.close();

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 
 /*
@@ -15,12 +15,9 @@ let fake: FakeTmdb;
 
 beforeAll(async () => {
   fake = await startFakeTmdb();
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl, TIMEOUT: '3', TMDB_TIMEOUT: '1' } });
+  t = await buildTestAppOn(fake, { env: { TIMEOUT: '3', TMDB_TIMEOUT: '1' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 beforeEach(() => fake.clearCalls());
 
 async function get(url: string, headers: Record<string, string> = { authorization: `Bearer ${t?.clientToken}` }) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestApp, buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { loadFixture, parseAppends, syntheticMovie } from '../helpers/tmdb-fixtures.ts';
 
@@ -23,12 +23,9 @@ beforeAll(async () => {
     return { body: movie };
   });
   // The timing tests measure round trips, not the client-side rate limit.
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl, TMDB_RATE_LIMIT: '1000' } });
+  t = await buildTestAppOn(fake, { env: { TMDB_RATE_LIMIT: '1000' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 beforeEach(() => fake.clearCalls());
 
 async function get(url: string, headers: Record<string, string> = {}) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/shared/clock.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { loadFixture, parseAppends } from '../helpers/tmdb-fixtures.ts';
 
@@ -28,12 +28,9 @@ beforeAll(async () => {
     edit(person);
     return { body: person };
   });
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl }, overrides: { clock } });
+  t = await buildTestAppOn(fake, { overrides: { clock } });
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 beforeEach(() => fake.clearCalls());
 
 async function ok(url: string): Promise<Json> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { loadFixture } from '../helpers/tmdb-fixtures.ts';
 
@@ -16,12 +16,9 @@ let fake: FakeTmdb;
 
 beforeAll(async () => {
   fake = await startFakeTmdb();
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl } });
+  t = await buildTestAppOn(fake);
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 beforeEach(() => fake.clearCalls());
 
 /** `query` is appended as written (already encoded), as a client would put it on the wire. */

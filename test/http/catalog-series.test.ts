@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seasonCastCache } from '../../src/data/schema.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { fixturePayload, loadFixture, parseAppends } from '../helpers/tmdb-fixtures.ts';
 
@@ -34,12 +34,9 @@ beforeAll(async () => {
     return { body: { id: 7_800_000 + n, ...fixturePayload<Json>(`/tv/62560/season/${n}`, ['aggregate_credits']).aggregate_credits } };
   });
   // The timing tests measure round trips, not the client-side rate limit.
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl, TMDB_RATE_LIMIT: '1000' } });
+  t = await buildTestAppOn(fake, { env: { TMDB_RATE_LIMIT: '1000' } });
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 beforeEach(() => fake.clearCalls());
 
 async function get(url: string) {

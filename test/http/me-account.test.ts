@@ -4,7 +4,7 @@ import { rowsOf } from '../../src/data/db.ts';
 import { createIdentitiesRepository } from '../../src/data/repositories/identities.repository.ts';
 import { ACHIEVEMENTS } from '../../src/modules/activity/achievements.ts';
 import { CSV_COLUMNS } from '../../src/modules/activity/profile.service.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { createTestUser, FROZEN, MR_ROBOT, serveSynthetic, type TestUser } from '../helpers/me-fixtures.ts';
 
@@ -15,12 +15,9 @@ const ODD = 930_001;
 beforeAll(async () => {
   fake = await startFakeTmdb();
   serveSynthetic(fake, { movies: new Map([[ODD, { title: '=HYPERLINK("x"), "quoted"\nnew line', runtime: null, genres: [], releaseDate: '' }]]) });
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test', TMDB_BASE_URL: fake.baseUrl } });
+  t = await buildTestAppOn(fake);
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 
 const call = (u: TestUser | undefined, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
   t.app.inject({ method, url, headers: u?.headers ?? {}, ...(payload === undefined ? {} : { payload: payload as object }) });

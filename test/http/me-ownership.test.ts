@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { createTestUser, FROZEN, MR_ROBOT, type TestUser } from '../helpers/me-fixtures.ts';
 
@@ -8,12 +8,9 @@ let fake: FakeTmdb;
 
 beforeAll(async () => {
   fake = await startFakeTmdb();
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test', TMDB_BASE_URL: fake.baseUrl } });
+  t = await buildTestAppOn(fake);
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 const call = (u: TestUser, method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/shared/clock.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { aired, createTestUser, FROZEN, serveSynthetic, type SyntheticSeason, type TestUser } from '../helpers/me-fixtures.ts';
 
@@ -14,12 +14,9 @@ beforeAll(async () => {
   fake = await startFakeTmdb();
   serveSynthetic(fake, { series: new Map([[MIX, mixSeries]]) });
   // No TMDB response cache: the test changes what TMDB says about the Mix series midway.
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test', TMDB_BASE_URL: fake.baseUrl, TMDB_CACHE_MB: '0' }, overrides: { clock } });
+  t = await buildTestAppOn(fake, { env: { TMDB_CACHE_MB: '0' }, overrides: { clock } });
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 
 const post = async (u: TestUser, payload: Record<string, unknown>) => {
   const res = await t.app.inject({ method: 'POST', url: '/me/watch-events', headers: u.headers, payload });

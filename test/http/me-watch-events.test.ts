@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/data/db.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { aired, createTestUser, FROZEN, MR_ROBOT, serveSynthetic, type SyntheticSeason, type TestUser } from '../helpers/me-fixtures.ts';
 
@@ -19,12 +19,9 @@ const sparseSeasons: SyntheticSeason[] = [
 beforeAll(async () => {
   fake = await startFakeTmdb();
   serveSynthetic(fake, { series: new Map([[SPARSE, { seasons: sparseSeasons, name: 'Sparse' }]]) });
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test', TMDB_BASE_URL: fake.baseUrl }, overrides: { clock } });
+  t = await buildTestAppOn(fake, { overrides: { clock } });
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 
 const post = (u: TestUser, payload: unknown, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url: '/me/watch-events', headers: { ...u.headers, ...headers }, payload: payload as object });

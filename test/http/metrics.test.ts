@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 
 let fake: FakeTmdb;
 let t: TestApp;
 beforeAll(async () => {
   fake = await startFakeTmdb();
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test-token', TMDB_BASE_URL: fake.baseUrl, METRICS_TOKEN: 'metrics-secret' } });
+  t = await buildTestAppOn(fake, { env: { METRICS_TOKEN: 'metrics-secret' } });
 });
-afterAll(async () => {
-  await t.close();
-  await fake.close();
-});
+afterAll(() => closeAll(t, fake));
 
 describe('GET /metrics', () => {
   it('requires the metrics token when one is configured', async () => {

@@ -5,7 +5,7 @@ import { JOB_NAMES } from '../../src/jobs/job.catalog.ts';
 import { createJobHandlers } from '../../src/jobs/job.handlers.ts';
 import { fixedClock } from '../../src/shared/clock.ts';
 import { startWorker, type Worker } from '../../src/worker.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { aired, createTestUser, FROZEN, serveSynthetic, type TestUser } from '../helpers/me-fixtures.ts';
 
@@ -28,16 +28,13 @@ beforeAll(async () => {
     ]),
     series: new Map([[SHORT_SERIES, { seasons: [{ number: 1, episodes: aired(6, 20) }] }]]),
   });
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test', TMDB_BASE_URL: fake.baseUrl }, overrides: { clock } });
+  t = await buildTestAppOn(fake, { overrides: { clock } });
 });
 afterEach(async () => {
   await worker?.stop();
   worker = undefined;
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 
 const post = async (u: TestUser, payload: Record<string, unknown>) => {
   const res = await t.app.inject({ method: 'POST', url: '/me/watch-events', headers: u.headers, payload });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rowsOf } from '../../src/data/db.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { createTestUser, MR_ROBOT } from '../helpers/me-fixtures.ts';
 import { createServerDatabase, testDatabaseKind } from '../helpers/test-db.ts';
@@ -17,7 +17,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')(
       // TMDB answers slowly, so all five requests are past the key lookup before the first one commits.
       fake.latencyMs = 50;
       const { url } = await createServerDatabase();
-      t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test', TMDB_BASE_URL: fake.baseUrl, TMDB_CACHE_MB: '0' }, overrides: { database: await openDatabase({ url, poolSize: 10 }) } });
+      t = await buildTestAppOn(fake, { env: { TMDB_CACHE_MB: '0' }, overrides: { database: await openDatabase({ url, poolSize: 10 }) } });
     });
     afterAll(async () => {
       await t?.close();

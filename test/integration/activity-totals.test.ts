@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/data/db.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestAppOn, closeAll, type TestApp } from '../helpers/build-test-app.ts';
 import { startFakeTmdb, type FakeTmdb } from '../helpers/fake-tmdb.ts';
 import { createTestUser, FROZEN, MR_ROBOT } from '../helpers/me-fixtures.ts';
 
@@ -10,12 +10,9 @@ let fake: FakeTmdb;
 
 beforeAll(async () => {
   fake = await startFakeTmdb();
-  t = await buildTestApp({ env: { TMDB_ACCESS_TOKEN: 'test', TMDB_BASE_URL: fake.baseUrl } });
+  t = await buildTestAppOn(fake);
 });
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
-});
+afterAll(() => closeAll(t, fake));
 
 describe('running totals', () => {
   it('stay equal to a rebuild from the events through inserts and deletes, and all-time stats equal the sum of the years', async () => {
