@@ -11,14 +11,18 @@ interface Rendered {
   etag: string;
 }
 
-/** A page in the rendered-page cache, ready to be written to a raw Node response. */
-export interface CachedPage extends Rendered {
+/** The headers of a page's answer, as flat name/value lists (what both the Fastify path and the page edge send). */
+interface PageHeaders {
+  /** Headers of a 200 answer. */
+  okHeaders: readonly string[];
+  /** Headers of a 304 answer. */
+  notModifiedHeaders: readonly string[];
+}
+
+/** A page in the rendered-page cache, with its HIT headers, ready to be written to a raw Node response too. */
+export interface CachedPage extends Rendered, PageHeaders {
   /** The route pattern that rendered it (`/movies/:id`), for the access log and the metrics. */
   route: string;
-  /** Headers of a 200 HIT answer, as a flat name/value list, in the order the Fastify path sets them. */
-  okHeaders: readonly string[];
-  /** Headers of a 304 HIT answer. */
-  notModifiedHeaders: readonly string[];
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -74,25 +78,23 @@ export function createCatalogResponder(opts: CatalogResponderOptions): CatalogRe
   const pages: LruCache<string, CachedPage> | undefined = opts.cacheBytes > 0 ? createLruCache(opts.cacheBytes) : undefined;
   const cacheControl = opts.cacheMaxAge > 0 ? `public, max-age=${opts.cacheMaxAge}, s-maxage=${opts.cacheMaxAge}` : undefined;
 
-  // The Fastify path below and the raw header lists of `cached()` must stay alike; test/http/page-edge.test.ts compares the two.
-  function write(request: FastifyRequest, reply: FastifyReply, page: Rendered, cache: CacheStatus): FastifyReply {
-    void reply.header('etag', page.etag).header('x-cache', cache);
-    if (cacheControl) void reply.header('cache-control', cacheControl);
-    if (matchesIfNoneMatch(request.headers['if-none-match'], page.etag)) return reply.code(304).send();
-    return reply.type(JSON_TYPE).send(page.body);
+  function headersOf(page: Rendered, cache: CacheStatus): PageHeaders {
+    const notModifiedHeaders = ['etag', page.etag, 'x-cache', cache, ...(cacheControl ? ['cache-control', cacheControl] : [])];
+    return { notModifiedHeaders, okHeaders: [...notModifiedHeaders, 'content-type', JSON_TYPE, 'content-length', String(page.body.length)] };
   }
 
-  function cached(page: Rendered, route: string): CachedPage {
-    const notModifiedHeaders = ['etag', page.etag, 'x-cache', 'HIT', ...(cacheControl ? ['cache-control', cacheControl] : [])];
-    const okHeaders = [...notModifiedHeaders, 'content-type', JSON_TYPE, 'content-length', String(page.body.length)];
-    return { ...page, route, okHeaders, notModifiedHeaders };
+  function write(request: FastifyRequest, reply: FastifyReply, page: Rendered, headers: PageHeaders): FastifyReply {
+    const notModified = matchesIfNoneMatch(request.headers['if-none-match'], page.etag);
+    const list = notModified ? headers.notModifiedHeaders : headers.okHeaders;
+    for (let i = 0; i < list.length; i += 2) void reply.header(list[i]!, list[i + 1]!);
+    return notModified ? reply.code(304).send() : reply.send(page.body);
   }
 
   return {
     tryCached(request, reply) {
       const page = pages?.get(request.url, now());
       if (!page) return false;
-      void write(request, reply, page, 'HIT');
+      void write(request, reply, page, page);
       return true;
     },
     peek(url) {
@@ -101,13 +103,14 @@ export function createCatalogResponder(opts: CatalogResponderOptions): CatalogRe
     send(request, reply, served) {
       const body = Buffer.from(reply.serialize(served.body) as string);
       const page: Rendered = { body, etag: strongEtag(body) };
+      const headers = headersOf(page, served.cache);
       if (pages && served.cache !== 'STALE' && served.complete !== false) {
         const t = now();
         const midnight = Math.ceil((t + 1) / DAY_MS) * DAY_MS;
-        const entry = cached(page, request.routeOptions.url ?? 'unknown');
+        const entry: CachedPage = { ...page, ...(served.cache === 'HIT' ? headers : headersOf(page, 'HIT')), route: request.routeOptions.url ?? 'unknown' };
         pages.set(request.url, entry, { weight: body.length + request.url.length + PAGE_OVERHEAD_BYTES, expiresAt: Math.min(t + opts.ttlMs, midnight) });
       }
-      return write(request, reply, page, served.cache);
+      return write(request, reply, page, headers);
     },
   };
 }
