@@ -52,13 +52,7 @@ describe('redactUrl', () => {
 
 describe('createAccessLogWriter', () => {
   it('writes one JSON line with the same shape as pino lines, and honours the level', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
+    const { lines, sink } = sinkLines();
     const logger = createLogger({ level: 'info', format: 'json', destination: sink });
     const write = createAccessLogWriter(logger);
     write.write({ reqId: 'r-1', method: 'GET', url: '/movies/1?q="x"', route: '/movies/:id', status: 200, ms: 1.5 });
